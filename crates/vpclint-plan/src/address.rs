@@ -1,0 +1,336 @@
+//! Terraform resource instance addresses: `module.a["x"].module.b.aws_subnet.private[2]`.
+//!
+//! Also parses the reference strings Terraform writes into `configuration` (`aws_x.y[0].id`,
+//! `module.m["k"].out`, `each.value.id`), which share the same traversal syntax.
+
+use std::fmt;
+
+/// The instance key of a resource or module instance: an int for `count`, a string for `for_each`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InstanceKey {
+    Int(i64),
+    Str(String),
+}
+
+impl InstanceKey {
+    /// Reads the `index` Terraform writes beside an address (a number or a string).
+    pub fn from_json(value: &serde_json::Value) -> Option<Self> {
+        match value {
+            serde_json::Value::Number(n) => n.as_i64().map(InstanceKey::Int),
+            serde_json::Value::String(s) => Some(InstanceKey::Str(s.clone())),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for InstanceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InstanceKey::Int(i) => write!(f, "[{i}]"),
+            InstanceKey::Str(s) => {
+                f.write_str("[")?;
+                // Terraform quotes keys like JSON strings.
+                f.write_str(&serde_json::to_string(s).map_err(|_| fmt::Error)?)?;
+                f.write_str("]")
+            }
+        }
+    }
+}
+
+/// One `module.NAME[KEY]` step of a module path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModuleStep {
+    pub name: String,
+    pub key: Option<InstanceKey>,
+}
+
+/// The module instance a resource lives in; empty for the root module.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModulePath(pub Vec<ModuleStep>);
+
+impl ModulePath {
+    pub fn root() -> Self {
+        ModulePath(Vec::new())
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The module call names without instance keys: the key into `configuration`.
+    pub fn call_names(&self) -> Vec<&str> {
+        self.0.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    pub fn parent(&self) -> Option<(ModulePath, &ModuleStep)> {
+        let (last, rest) = self.0.split_last()?;
+        Some((ModulePath(rest.to_vec()), last))
+    }
+
+    pub fn child(&self, name: &str, key: Option<InstanceKey>) -> ModulePath {
+        let mut steps = self.0.clone();
+        steps.push(ModuleStep {
+            name: name.to_string(),
+            key,
+        });
+        ModulePath(steps)
+    }
+
+    /// Parses `module.a["x"].module.b` (the `module_address` of a resource change).
+    pub fn parse(text: &str) -> Option<ModulePath> {
+        if text.is_empty() {
+            return Some(ModulePath::root());
+        }
+        let segments = parse_traversal(text)?;
+        let mut steps = Vec::new();
+        let mut iter = segments.into_iter().peekable();
+        while let Some(seg) = iter.next() {
+            match seg {
+                Segment::Attr(m) if m == "module" => {}
+                _ => return None,
+            }
+            let name = match iter.next()? {
+                Segment::Attr(name) => name,
+                Segment::Index(_) => return None,
+            };
+            let key = match iter.peek() {
+                Some(Segment::Index(_)) => match iter.next() {
+                    Some(Segment::Index(k)) => Some(k),
+                    _ => None,
+                },
+                _ => None,
+            };
+            steps.push(ModuleStep { name, key });
+        }
+        Some(ModulePath(steps))
+    }
+}
+
+impl fmt::Display for ModulePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, step) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            write!(f, "module.{}", step.name)?;
+            if let Some(key) = &step.key {
+                write!(f, "{key}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// A parsed resource instance address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Address {
+    pub module: ModulePath,
+    pub mode: Mode,
+    pub rtype: String,
+    pub name: String,
+    pub key: Option<InstanceKey>,
+}
+
+impl Address {
+    /// Parses a full instance address. Returns `None` for text that is not one.
+    pub fn parse(text: &str) -> Option<Address> {
+        let segments = parse_traversal(text)?;
+        let mut module = Vec::new();
+        let mut i = 0;
+        while i < segments.len() {
+            match &segments[i] {
+                Segment::Attr(m) if m == "module" => {
+                    let Some(Segment::Attr(name)) = segments.get(i + 1) else {
+                        return None;
+                    };
+                    let key = match segments.get(i + 2) {
+                        Some(Segment::Index(k)) => Some(k.clone()),
+                        _ => None,
+                    };
+                    i += if key.is_some() { 3 } else { 2 };
+                    module.push(ModuleStep {
+                        name: name.clone(),
+                        key,
+                    });
+                }
+                _ => break,
+            }
+        }
+        let rest = &segments[i..];
+        let (mode, rest) = match rest.first() {
+            Some(Segment::Attr(d)) if d == "data" => (Mode::Data, &rest[1..]),
+            _ => (Mode::Managed, rest),
+        };
+        let (rtype, name, key) = match rest {
+            [Segment::Attr(t), Segment::Attr(n)] => (t.clone(), n.clone(), None),
+            [Segment::Attr(t), Segment::Attr(n), Segment::Index(k)] => {
+                (t.clone(), n.clone(), Some(k.clone()))
+            }
+            _ => return None,
+        };
+        if !is_identifier(&rtype) || !is_identifier(&name) {
+            return None;
+        }
+        Some(Address {
+            module: ModulePath(module),
+            mode,
+            rtype,
+            name,
+            key,
+        })
+    }
+
+    /// `aws_subnet.a` or `data.aws_vpc.main`: the resource's address inside its module, no key.
+    pub fn local_resource(&self) -> String {
+        match self.mode {
+            Mode::Managed => format!("{}.{}", self.rtype, self.name),
+            Mode::Data => format!("data.{}.{}", self.rtype, self.name),
+        }
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.module.is_root() {
+            write!(f, "{}.", self.module)?;
+        }
+        if self.mode == Mode::Data {
+            f.write_str("data.")?;
+        }
+        write!(f, "{}.{}", self.rtype, self.name)?;
+        if let Some(key) = &self.key {
+            write!(f, "{key}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One step of a traversal: `.name` or `[key]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Attr(String),
+    Index(InstanceKey),
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Splits `a.b[0]["k"].c` into segments. Returns `None` on malformed text.
+pub fn parse_traversal(text: &str) -> Option<Vec<Segment>> {
+    let bytes = text.as_bytes();
+    let mut segments = Vec::new();
+    let mut i = 0;
+    let mut expect_name = true;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'.' if !expect_name => {
+                i += 1;
+                expect_name = true;
+            }
+            b'[' => {
+                let (key, next) = parse_index(text, i + 1)?;
+                segments.push(Segment::Index(key));
+                i = next;
+                expect_name = false;
+            }
+            _ if expect_name => {
+                let start = i;
+                while i < bytes.len() && bytes[i] != b'.' && bytes[i] != b'[' {
+                    i += 1;
+                }
+                let name = &text[start..i];
+                if name.is_empty() || name.contains(['"', ']', ' ']) {
+                    return None;
+                }
+                segments.push(Segment::Attr(name.to_string()));
+                expect_name = false;
+            }
+            _ => return None,
+        }
+    }
+    if expect_name || segments.is_empty() {
+        return None;
+    }
+    Some(segments)
+}
+
+/// Parses an index body starting after `[`; returns the key and the position after `]`.
+fn parse_index(text: &str, start: usize) -> Option<(InstanceKey, usize)> {
+    let bytes = text.as_bytes();
+    if bytes.get(start) == Some(&b'"') {
+        // A JSON-style quoted string; find the closing quote, honouring escapes.
+        let mut i = start + 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'"' => break,
+                _ => i += 1,
+            }
+        }
+        if i >= bytes.len() || bytes.get(i + 1) != Some(&b']') {
+            return None;
+        }
+        let key: String = serde_json::from_str(&text[start..=i]).ok()?;
+        Some((InstanceKey::Str(key), i + 2))
+    } else {
+        let end = start + text[start..].find(']')?;
+        let key = text[start..end].trim().parse::<i64>().ok()?;
+        Some((InstanceKey::Int(key), end + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_nested_addresses() {
+        for text in [
+            "aws_vpc.this",
+            "aws_subnet.private[2]",
+            "data.aws_vpc.main",
+            r#"module.a["x"].module.b.aws_subnet.private[2]"#,
+            r#"module.vpc[0].aws_route_table.private["eu-west-1a"]"#,
+            r#"aws_subnet.this["a.b[c]\"d"]"#,
+        ] {
+            let address = Address::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(address.to_string(), text);
+        }
+        let a = Address::parse(r#"module.a["x"].module.b.aws_subnet.private[2]"#).unwrap();
+        assert_eq!(a.module.call_names(), vec!["a", "b"]);
+        assert_eq!(a.key, Some(InstanceKey::Int(2)));
+        assert_eq!(a.local_resource(), "aws_subnet.private");
+    }
+
+    #[test]
+    fn rejects_malformed_addresses() {
+        for text in [
+            "",
+            "aws_vpc",
+            "module.a",
+            "aws_vpc.this.id",
+            "aws_vpc.[0]",
+            "aws_vpc.a[",
+            "aws_vpc.a[\"x]",
+            "1aws.b",
+        ] {
+            assert!(Address::parse(text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn parses_module_paths() {
+        let p = ModulePath::parse(r#"module.a["x"].module.b"#).unwrap();
+        assert_eq!(p.to_string(), r#"module.a["x"].module.b"#);
+        assert!(ModulePath::parse("aws_vpc.x").is_none());
+    }
+}

@@ -1,0 +1,220 @@
+//! The `configuration` section: expressions with their references, module calls, outputs and
+//! provider configurations. This is what lets vpclint follow a value that is unknown until apply
+//! back to the resource it comes from.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use crate::raw::{RawConfig, RawConfigModule};
+
+/// An expression as Terraform writes it: references and/or a constant value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expr {
+    pub references: Vec<String>,
+    pub constant: Option<Value>,
+}
+
+impl Expr {
+    /// Reads `{"references": [...]}` / `{"constant_value": ...}`; `None` for other shapes (blocks).
+    pub fn from_json(value: &Value) -> Option<Expr> {
+        let obj = value.as_object()?;
+        let references = obj.get("references");
+        let constant = obj.get("constant_value");
+        if references.is_none() && constant.is_none() {
+            return None;
+        }
+        Some(Expr {
+            references: references
+                .and_then(Value::as_array)
+                .map(|refs| {
+                    refs.iter()
+                        .filter_map(|r| r.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            constant: constant.cloned(),
+        })
+    }
+}
+
+/// A resource block in configuration.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigResource {
+    /// The `expressions` object, keyed by attribute; nested blocks are lists of objects.
+    pub expressions: Value,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+    pub provider_config_key: Option<String>,
+}
+
+impl ConfigResource {
+    /// The expression of an attribute at a path of keys and block indexes.
+    ///
+    /// An attribute-as-block (`route`, `ingress`, `egress`) is one expression for all its elements:
+    /// when the walk meets an expression before the path ends, that expression is returned.
+    pub fn expr_at(&self, path: &[crate::value::Step<'_>]) -> Option<Expr> {
+        use crate::value::Step;
+        let mut node = &self.expressions;
+        for step in path {
+            if let Some(expr) = Expr::from_json(node) {
+                return Some(expr);
+            }
+            node = match (node, step) {
+                (Value::Object(map), Step::Key(k)) => map.get(*k)?,
+                (Value::Array(items), Step::Index(i)) => items.get(*i).or(items.first())?,
+                // A single nested block written without a list.
+                (Value::Object(_), Step::Index(_)) => node,
+                _ => return None,
+            };
+        }
+        Expr::from_json(node)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ModuleCall {
+    pub source: Option<String>,
+    pub expressions: BTreeMap<String, Expr>,
+    pub module: ConfigModule,
+    pub has_count: bool,
+    pub has_for_each: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ConfigModule {
+    /// Keyed by the resource's address inside the module: `aws_subnet.a`, `data.aws_vpc.main`.
+    pub resources: HashMap<String, ConfigResource>,
+    pub calls: BTreeMap<String, ModuleCall>,
+    pub outputs: BTreeMap<String, Expr>,
+    /// Variable defaults, used when the module call does not set the variable.
+    pub variable_defaults: BTreeMap<String, Value>,
+}
+
+/// A provider configuration (`provider "aws" { region = ... }`).
+#[derive(Debug, Clone, Default)]
+pub struct ProviderConfig {
+    pub name: String,
+    pub module_address: Option<String>,
+    pub region: Option<Expr>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub root: ConfigModule,
+    pub providers: BTreeMap<String, ProviderConfig>,
+    /// False when the plan has no `configuration` section: nothing can be resolved by reference.
+    pub present: bool,
+}
+
+impl Config {
+    pub fn from_raw(raw: Option<RawConfig>) -> Config {
+        let Some(raw) = raw else {
+            return Config::default();
+        };
+        let providers = raw
+            .provider_config
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, p)| {
+                let region = p
+                    .expressions
+                    .as_ref()
+                    .and_then(|e| e.get("region"))
+                    .and_then(Expr::from_json);
+                (
+                    key,
+                    ProviderConfig {
+                        name: p.name.unwrap_or_default(),
+                        module_address: p.module_address,
+                        region,
+                    },
+                )
+            })
+            .collect();
+        Config {
+            root: raw.root_module.map(module_from_raw).unwrap_or_default(),
+            providers,
+            present: true,
+        }
+    }
+
+    /// The configuration of a module by its call names (`["vpc", "subnets"]`).
+    pub fn module(&self, calls: &[&str]) -> Option<&ConfigModule> {
+        let mut module = &self.root;
+        for name in calls {
+            module = &module.calls.get(*name)?.module;
+        }
+        Some(module)
+    }
+
+    pub fn call(&self, parent: &[&str], name: &str) -> Option<&ModuleCall> {
+        self.module(parent)?.calls.get(name)
+    }
+}
+
+fn module_from_raw(raw: RawConfigModule) -> ConfigModule {
+    let resources = raw
+        .resources
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| {
+            (
+                r.address,
+                ConfigResource {
+                    expressions: r.expressions.unwrap_or(Value::Null),
+                    count: r.count_expression.as_ref().and_then(Expr::from_json),
+                    for_each: r.for_each_expression.as_ref().and_then(Expr::from_json),
+                    provider_config_key: r.provider_config_key,
+                },
+            )
+        })
+        .collect();
+    let calls = raw
+        .module_calls
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, call)| {
+            let expressions = match call.expressions {
+                Some(Value::Object(map)) => map
+                    .iter()
+                    .filter_map(|(k, v)| Expr::from_json(v).map(|e| (k.clone(), e)))
+                    .collect(),
+                _ => BTreeMap::new(),
+            };
+            (
+                name,
+                ModuleCall {
+                    source: call.source,
+                    expressions,
+                    module: call.module.map(module_from_raw).unwrap_or_default(),
+                    has_count: call.count_expression.is_some(),
+                    has_for_each: call.for_each_expression.is_some(),
+                },
+            )
+        })
+        .collect();
+    let outputs = raw
+        .outputs
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(name, o)| {
+            o.expression
+                .as_ref()
+                .and_then(Expr::from_json)
+                .map(|e| (name, e))
+        })
+        .collect();
+    let variable_defaults = raw
+        .variables
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(name, v)| v.default.map(|d| (name, d)))
+        .collect();
+    ConfigModule {
+        resources,
+        calls,
+        outputs,
+        variable_defaults,
+    }
+}

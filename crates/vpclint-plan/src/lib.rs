@@ -1,0 +1,26 @@
+//! Reads `terraform show -json` output (plans and states, every format version) into a typed model
+//! of resource instances and builds the AWS network graph that vpclint's rules query.
+//!
+//! Data flows one way: [`input`] (bytes) → [`model::Plan`] → [`network::Network`].
+
+pub mod address;
+pub mod config;
+pub mod error;
+pub mod export;
+pub mod input;
+pub mod model;
+pub mod network;
+mod raw;
+pub mod resolve;
+pub mod value;
+
+pub use address::{Address, InstanceKey, ModulePath};
+pub use error::{PlanError, PlanErrorKind};
+pub use model::{Action, DocumentKind, Plan, ResId, Resource};
+pub use value::{Fact, Step};
+
+/// Reads and parses one input: a JSON plan or state, standard input, or a binary plan.
+pub fn load(source: &input::Source, options: &input::ReadOptions) -> Result<Plan, PlanError> {
+    let input = input::read_source(source, options)?;
+    Plan::from_json(&input.name, &input.bytes)
+}

@@ -1,0 +1,1477 @@
+//! The AWS network graph: VPCs, subnets, route tables and their routes, gateways, endpoints,
+//! security groups and workloads, joined by resolved references.
+//!
+//! Rules never see petgraph or JSON: they ask [`Network`] questions ("which route table serves this
+//! subnet", "where does the default route of this table go") and get [`Fact`]s back.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+
+use crate::model::{Plan, ResId, Resource};
+use crate::resolve::{Link, Resolution, ResolvedBy, Resolver, Target};
+use crate::value::{Fact, Step};
+
+/// A node of the network: a resource instance, or the main route table AWS creates with a VPC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeRef {
+    Resource(ResId),
+    /// The implicit main route table of this VPC (a resource id of an `aws_vpc`).
+    MainTable(ResId),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeKind {
+    Vpc,
+    Subnet,
+    RouteTable,
+    Route,
+    NatGateway,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    VpnGateway,
+    TransitGateway,
+    PeeringConnection,
+    NetworkInterface,
+    VpcEndpoint,
+    EndpointService,
+    SecurityGroup,
+    SecurityGroupRule,
+    Workload,
+}
+
+impl NodeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Vpc => "vpc",
+            NodeKind::Subnet => "subnet",
+            NodeKind::RouteTable => "route_table",
+            NodeKind::Route => "route",
+            NodeKind::NatGateway => "nat_gateway",
+            NodeKind::InternetGateway => "internet_gateway",
+            NodeKind::EgressOnlyInternetGateway => "egress_only_internet_gateway",
+            NodeKind::VpnGateway => "vpn_gateway",
+            NodeKind::TransitGateway => "transit_gateway",
+            NodeKind::PeeringConnection => "peering_connection",
+            NodeKind::NetworkInterface => "network_interface",
+            NodeKind::VpcEndpoint => "vpc_endpoint",
+            NodeKind::EndpointService => "endpoint_service",
+            NodeKind::SecurityGroup => "security_group",
+            NodeKind::SecurityGroupRule => "security_group_rule",
+            NodeKind::Workload => "workload",
+        }
+    }
+
+    /// The node kind of a resource type (managed or data source).
+    pub fn of_type(rtype: &str) -> Option<NodeKind> {
+        Some(match rtype {
+            "aws_vpc" | "aws_default_vpc" => NodeKind::Vpc,
+            "aws_subnet" | "aws_default_subnet" => NodeKind::Subnet,
+            "aws_route_table" | "aws_default_route_table" => NodeKind::RouteTable,
+            "aws_route" => NodeKind::Route,
+            "aws_nat_gateway" => NodeKind::NatGateway,
+            "aws_internet_gateway" => NodeKind::InternetGateway,
+            "aws_egress_only_internet_gateway" => NodeKind::EgressOnlyInternetGateway,
+            "aws_vpn_gateway" => NodeKind::VpnGateway,
+            "aws_ec2_transit_gateway" => NodeKind::TransitGateway,
+            "aws_vpc_peering_connection" => NodeKind::PeeringConnection,
+            "aws_network_interface" => NodeKind::NetworkInterface,
+            "aws_vpc_endpoint" => NodeKind::VpcEndpoint,
+            "aws_vpc_endpoint_service" => NodeKind::EndpointService,
+            "aws_security_group" | "aws_default_security_group" => NodeKind::SecurityGroup,
+            "aws_security_group_rule"
+            | "aws_vpc_security_group_ingress_rule"
+            | "aws_vpc_security_group_egress_rule" => NodeKind::SecurityGroupRule,
+            t if WORKLOAD_TYPES.contains(&t) => NodeKind::Workload,
+            _ => return None,
+        })
+    }
+}
+
+pub const WORKLOAD_TYPES: &[&str] = &[
+    "aws_instance",
+    "aws_ecs_service",
+    "aws_lambda_function",
+    "aws_eks_cluster",
+    "aws_eks_node_group",
+    "aws_db_instance",
+    "aws_lb",
+];
+
+const VPC: &[&str] = &["aws_vpc", "aws_default_vpc"];
+const SUBNET: &[&str] = &["aws_subnet", "aws_default_subnet"];
+const ROUTE_TABLE: &[&str] = &["aws_route_table", "aws_default_route_table"];
+const SECURITY_GROUP: &[&str] = &["aws_security_group", "aws_default_security_group"];
+const ENDPOINT: &[&str] = &["aws_vpc_endpoint"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EdgeKind {
+    Contains,
+    Association,
+    MainRouteTable,
+    Route,
+    InRouteTable,
+    Placement,
+    EndpointRouteTable,
+    SecurityGroup,
+    Rule,
+    Service,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Contains => "contains",
+            EdgeKind::Association => "association",
+            EdgeKind::MainRouteTable => "main_route_table",
+            EdgeKind::Route => "route",
+            EdgeKind::InRouteTable => "in_route_table",
+            EdgeKind::Placement => "placement",
+            EdgeKind::EndpointRouteTable => "endpoint_route_table",
+            EdgeKind::SecurityGroup => "security_group",
+            EdgeKind::Rule => "rule",
+            EdgeKind::Service => "service",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeData {
+    pub kind: EdgeKind,
+    pub by: ResolvedBy,
+    /// For `route` edges: the route's destination.
+    pub destination: Option<String>,
+    /// For `route` edges: the resource that declares the route.
+    pub via: Option<ResId>,
+}
+
+/// A route's destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Ipv4(String),
+    Ipv6(String),
+    PrefixList(String),
+}
+
+impl Destination {
+    pub fn text(&self) -> &str {
+        match self {
+            Destination::Ipv4(s) | Destination::Ipv6(s) | Destination::PrefixList(s) => s,
+        }
+    }
+
+    pub fn is_default_v4(&self) -> bool {
+        matches!(self, Destination::Ipv4(c) if c == "0.0.0.0/0")
+    }
+
+    pub fn is_default_v6(&self) -> bool {
+        matches!(self, Destination::Ipv6(c) if c == "::/0")
+    }
+}
+
+/// What kind of thing a route sends traffic to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TargetKind {
+    NatGateway,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    VpnGateway,
+    TransitGateway,
+    PeeringConnection,
+    NetworkInterface,
+    VpcEndpoint,
+    Instance,
+    Local,
+    /// Carrier, local or core-network gateways: outside the plan and outside our model.
+    Other,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::NatGateway => "NAT gateway",
+            TargetKind::InternetGateway => "internet gateway",
+            TargetKind::EgressOnlyInternetGateway => "egress-only internet gateway",
+            TargetKind::VpnGateway => "VPN gateway",
+            TargetKind::TransitGateway => "transit gateway",
+            TargetKind::PeeringConnection => "peering connection",
+            TargetKind::NetworkInterface => "network interface",
+            TargetKind::VpcEndpoint => "VPC endpoint",
+            TargetKind::Instance => "instance",
+            TargetKind::Local => "local",
+            TargetKind::Other => "gateway outside the plan",
+        }
+    }
+
+    /// Whether traffic sent here leaves what the plan describes (so a subnet is not isolated).
+    pub fn leaves_plan(self) -> bool {
+        matches!(
+            self,
+            TargetKind::TransitGateway
+                | TargetKind::PeeringConnection
+                | TargetKind::NetworkInterface
+                | TargetKind::VpcEndpoint
+                | TargetKind::Instance
+                | TargetKind::VpnGateway
+                | TargetKind::Other
+        )
+    }
+
+    fn from_id(id: &str) -> TargetKind {
+        let prefix = id.split('-').next().unwrap_or("");
+        match prefix {
+            "nat" => TargetKind::NatGateway,
+            "igw" => TargetKind::InternetGateway,
+            "eigw" => TargetKind::EgressOnlyInternetGateway,
+            "vgw" => TargetKind::VpnGateway,
+            "tgw" => TargetKind::TransitGateway,
+            "pcx" => TargetKind::PeeringConnection,
+            "eni" => TargetKind::NetworkInterface,
+            "vpce" => TargetKind::VpcEndpoint,
+            "i" => TargetKind::Instance,
+            "local" => TargetKind::Local,
+            _ => TargetKind::Other,
+        }
+    }
+
+    fn of_node(kind: NodeKind) -> TargetKind {
+        match kind {
+            NodeKind::NatGateway => TargetKind::NatGateway,
+            NodeKind::InternetGateway => TargetKind::InternetGateway,
+            NodeKind::EgressOnlyInternetGateway => TargetKind::EgressOnlyInternetGateway,
+            NodeKind::VpnGateway => TargetKind::VpnGateway,
+            NodeKind::TransitGateway => TargetKind::TransitGateway,
+            NodeKind::PeeringConnection => TargetKind::PeeringConnection,
+            NodeKind::NetworkInterface => TargetKind::NetworkInterface,
+            NodeKind::VpcEndpoint => TargetKind::VpcEndpoint,
+            NodeKind::Workload => TargetKind::Instance,
+            _ => TargetKind::Other,
+        }
+    }
+}
+
+/// Where a route sends traffic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteTarget {
+    Node(NodeRef),
+    /// A known id of something outside the plan.
+    External(String),
+    Local,
+}
+
+/// One route of a route table.
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub table: NodeRef,
+    pub destination: Fact<Destination>,
+    /// The kind of target, when the route's target field says it even if the value is unknown.
+    pub target_kind: Option<TargetKind>,
+    pub target: Fact<RouteTarget>,
+    pub by: ResolvedBy,
+    /// The `aws_route`, or the `aws_route_table` of an inline route.
+    pub declared_by: ResId,
+}
+
+/// The routes of a route table.
+#[derive(Debug, Clone, Default)]
+pub struct RouteSet {
+    pub routes: Vec<usize>,
+    /// False when some route of this table may be missing (an unknown inline `route` set, an
+    /// `aws_route` whose table is unknown, a table that exists outside the plan).
+    pub complete: bool,
+}
+
+/// A set of associations (route tables of an endpoint, subnets of a workload).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Linked {
+    pub nodes: Vec<NodeRef>,
+    /// False when some member could not be resolved.
+    pub complete: bool,
+}
+
+impl Linked {
+    fn push(&mut self, node: NodeRef) {
+        if !self.nodes.contains(&node) {
+            self.nodes.push(node);
+        }
+    }
+}
+
+/// An attribute that could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UnknownEdge {
+    pub address: String,
+    pub attribute: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone)]
+struct Edge {
+    from: NodeRef,
+    to: NodeRef,
+    data: EdgeData,
+}
+
+/// The network built from one plan.
+pub struct Network<'p> {
+    plan: &'p Plan,
+    graph: DiGraph<NodeRef, EdgeData>,
+    index: HashMap<NodeRef, NodeIndex>,
+    kinds: HashMap<NodeRef, NodeKind>,
+    routes: Vec<Route>,
+    route_sets: HashMap<NodeRef, RouteSet>,
+    /// Main route table per VPC.
+    main_tables: HashMap<NodeRef, Fact<NodeRef>>,
+    vpc_of: HashMap<NodeRef, Fact<NodeRef>>,
+    explicit_assoc: HashMap<NodeRef, Fact<NodeRef>>,
+    /// VPCs (or all, under `None`) where some association's subnet could not be resolved.
+    unresolved_assoc_vpcs: BTreeSet<Option<NodeRef>>,
+    endpoint_tables: HashMap<NodeRef, Linked>,
+    placements: HashMap<NodeRef, Linked>,
+    security_groups: HashMap<NodeRef, Linked>,
+    sg_rules: HashMap<NodeRef, Vec<ResId>>,
+    /// Security groups with a rule resource whose group could not be resolved.
+    sg_rules_complete: bool,
+    unknown: Vec<UnknownEdge>,
+}
+
+/// Fields of a route naming its target, with the types each takes. Fields only ever computed
+/// by the provider (`instance_id`, `network_interface_id` on routes to NAT) come last.
+const TARGET_FIELDS: &[(&str, &[&str], Option<TargetKind>)] = &[
+    (
+        "nat_gateway_id",
+        &["aws_nat_gateway"],
+        Some(TargetKind::NatGateway),
+    ),
+    (
+        "gateway_id",
+        &["aws_internet_gateway", "aws_vpn_gateway"],
+        None,
+    ),
+    (
+        "egress_only_gateway_id",
+        &["aws_egress_only_internet_gateway"],
+        Some(TargetKind::EgressOnlyInternetGateway),
+    ),
+    (
+        "transit_gateway_id",
+        &["aws_ec2_transit_gateway"],
+        Some(TargetKind::TransitGateway),
+    ),
+    (
+        "vpc_peering_connection_id",
+        &["aws_vpc_peering_connection"],
+        Some(TargetKind::PeeringConnection),
+    ),
+    ("vpc_endpoint_id", ENDPOINT, Some(TargetKind::VpcEndpoint)),
+    ("carrier_gateway_id", &[], Some(TargetKind::Other)),
+    ("local_gateway_id", &[], Some(TargetKind::Other)),
+    ("core_network_arn", &[], Some(TargetKind::Other)),
+    (
+        "network_interface_id",
+        &["aws_network_interface"],
+        Some(TargetKind::NetworkInterface),
+    ),
+    ("instance_id", &["aws_instance"], Some(TargetKind::Instance)),
+];
+
+impl<'p> Network<'p> {
+    /// Builds the network of a plan.
+    pub fn build(plan: &'p Plan) -> Network<'p> {
+        let resolver = Resolver::new(plan);
+        let mut b = Builder {
+            resolver: &resolver,
+            plan,
+            kinds: BTreeMap::new(),
+            edges: Vec::new(),
+            routes: Vec::new(),
+            unknown: Vec::new(),
+            vpc_of: HashMap::new(),
+            main_tables: HashMap::new(),
+            explicit_assoc: HashMap::new(),
+            unresolved_assoc_vpcs: BTreeSet::new(),
+            endpoint_tables: HashMap::new(),
+            placements: HashMap::new(),
+            security_groups: HashMap::new(),
+            sg_rules: HashMap::new(),
+            sg_rules_complete: true,
+            unattached_routes: false,
+            incomplete_tables: BTreeSet::new(),
+        };
+        b.build();
+        b.finish()
+    }
+
+    pub fn plan(&self) -> &'p Plan {
+        self.plan
+    }
+
+    pub fn kind(&self, node: NodeRef) -> Option<NodeKind> {
+        self.kinds.get(&node).copied()
+    }
+
+    pub fn resource(&self, node: NodeRef) -> Option<&'p Resource> {
+        match node {
+            NodeRef::Resource(id) => Some(&self.plan.resources[id]),
+            NodeRef::MainTable(_) => None,
+        }
+    }
+
+    /// The node's address: the instance address, or `<vpc>:main_route_table`.
+    pub fn address(&self, node: NodeRef) -> String {
+        match node {
+            NodeRef::Resource(id) => self.plan.resources[id].id.clone(),
+            NodeRef::MainTable(vpc) => format!("{}:main_route_table", self.plan.resources[vpc].id),
+        }
+    }
+
+    /// All nodes of a kind, in address order.
+    pub fn nodes(&self, kind: NodeKind) -> Vec<NodeRef> {
+        let mut nodes: Vec<NodeRef> = self
+            .kinds
+            .iter()
+            .filter(|(_, k)| **k == kind)
+            .map(|(n, _)| *n)
+            .collect();
+        nodes.sort();
+        nodes
+    }
+
+    /// The VPC a node belongs to.
+    pub fn vpc_of(&self, node: NodeRef) -> Fact<NodeRef> {
+        if let NodeRef::MainTable(vpc) = node {
+            return Fact::Known(NodeRef::Resource(vpc));
+        }
+        if self.kind(node) == Some(NodeKind::Vpc) {
+            return Fact::Known(node);
+        }
+        self.vpc_of.get(&node).copied().unwrap_or(Fact::Unknown)
+    }
+
+    /// Nodes of `kind` known to be in `vpc`.
+    pub fn in_vpc(&self, vpc: NodeRef, kind: NodeKind) -> Vec<NodeRef> {
+        self.nodes(kind)
+            .into_iter()
+            .filter(|n| self.vpc_of(*n) == Fact::Known(vpc))
+            .collect()
+    }
+
+    /// Whether some node of `kind` has an unknown VPC (so a VPC-wide question may be incomplete).
+    pub fn any_unknown_vpc(&self, kind: NodeKind) -> bool {
+        self.nodes(kind)
+            .into_iter()
+            .any(|n| !matches!(self.vpc_of(n), Fact::Known(_)))
+    }
+
+    /// The VPC's main route table.
+    pub fn main_table(&self, vpc: NodeRef) -> Fact<NodeRef> {
+        self.main_tables.get(&vpc).copied().unwrap_or(Fact::Unknown)
+    }
+
+    /// The route table that serves a subnet: its explicit association, else its VPC's main table.
+    pub fn route_table_of(&self, subnet: NodeRef) -> Fact<NodeRef> {
+        match self.explicit_assoc.get(&subnet) {
+            Some(Fact::Known(t)) => return Fact::Known(*t),
+            Some(_) => return Fact::Unknown,
+            None => {}
+        }
+        let Fact::Known(vpc) = self.vpc_of(subnet) else {
+            return Fact::Unknown;
+        };
+        if self.unresolved_assoc_vpcs.contains(&None)
+            || self.unresolved_assoc_vpcs.contains(&Some(vpc))
+        {
+            return Fact::Unknown;
+        }
+        self.main_table(vpc)
+    }
+
+    /// The subnets a route table serves; `complete` is false when some subnet's table is unknown.
+    pub fn subnets_served(&self, table: NodeRef) -> Linked {
+        let vpc = self.vpc_of(table);
+        let mut served = Linked {
+            nodes: Vec::new(),
+            complete: true,
+        };
+        for subnet in self.nodes(NodeKind::Subnet) {
+            match self.route_table_of(subnet) {
+                Fact::Known(t) if t == table => served.push(subnet),
+                Fact::Known(_) | Fact::Absent => {}
+                Fact::Unknown => {
+                    // A subnet of another known VPC cannot be served by this table.
+                    let other_vpc = matches!((self.vpc_of(subnet), vpc),
+                        (Fact::Known(a), Fact::Known(b)) if a != b);
+                    if !other_vpc {
+                        served.complete = false;
+                    }
+                }
+            }
+        }
+        served
+    }
+
+    pub fn route(&self, index: usize) -> &Route {
+        &self.routes[index]
+    }
+
+    /// The routes of a table.
+    pub fn routes_of(&self, table: NodeRef) -> RouteSet {
+        self.route_sets.get(&table).cloned().unwrap_or_default()
+    }
+
+    /// The route carrying a destination's default (`0.0.0.0/0` or `::/0`).
+    ///
+    /// `Known(None)` means the table's routes are all known and none is a default route.
+    pub fn default_route(&self, table: NodeRef, ipv6: bool) -> Fact<Option<&Route>> {
+        let set = self.routes_of(table);
+        let mut unknown_destination = false;
+        for &i in &set.routes {
+            let route = &self.routes[i];
+            match &route.destination {
+                Fact::Known(d) if (!ipv6 && d.is_default_v4()) || (ipv6 && d.is_default_v6()) => {
+                    return Fact::Known(Some(route))
+                }
+                Fact::Known(_) => {}
+                _ => unknown_destination = true,
+            }
+        }
+        if set.complete && !unknown_destination {
+            Fact::Known(None)
+        } else {
+            Fact::Unknown
+        }
+    }
+
+    /// What a route sends traffic to, as a kind, when that much is known.
+    pub fn target_kind(&self, route: &Route) -> Option<TargetKind> {
+        match &route.target {
+            Fact::Known(RouteTarget::Node(n)) => self.kind(*n).map(TargetKind::of_node),
+            Fact::Known(RouteTarget::External(id)) => Some(TargetKind::from_id(id)),
+            Fact::Known(RouteTarget::Local) => Some(TargetKind::Local),
+            _ => route.target_kind,
+        }
+    }
+
+    /// Route tables of a Gateway endpoint (inline `route_table_ids` and association resources).
+    pub fn endpoint_route_tables(&self, endpoint: NodeRef) -> Linked {
+        self.endpoint_tables
+            .get(&endpoint)
+            .cloned()
+            .unwrap_or(Linked {
+                nodes: Vec::new(),
+                complete: true,
+            })
+    }
+
+    /// Subnets a NAT gateway, endpoint or workload is placed in.
+    pub fn placement(&self, node: NodeRef) -> Linked {
+        self.placements.get(&node).cloned().unwrap_or(Linked {
+            nodes: Vec::new(),
+            complete: true,
+        })
+    }
+
+    /// Security groups of an endpoint or workload.
+    pub fn security_groups_of(&self, node: NodeRef) -> Linked {
+        self.security_groups.get(&node).cloned().unwrap_or(Linked {
+            nodes: Vec::new(),
+            complete: true,
+        })
+    }
+
+    /// Separate rule resources attached to a security group; the bool is false when some rule
+    /// resource's group is unknown (so it might belong here).
+    pub fn rules_of(&self, group: NodeRef) -> (Vec<ResId>, bool) {
+        (
+            self.sg_rules.get(&group).cloned().unwrap_or_default(),
+            self.sg_rules_complete,
+        )
+    }
+
+    /// Nodes with an edge of `kind` into `node`.
+    pub fn incoming(&self, node: NodeRef, kind: EdgeKind) -> Vec<NodeRef> {
+        let Some(&ix) = self.index.get(&node) else {
+            return Vec::new();
+        };
+        let mut out: Vec<NodeRef> = self
+            .graph
+            .edges_directed(ix, Direction::Incoming)
+            .filter(|e| e.weight().kind == kind)
+            .map(|e| self.graph[e.source()])
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Routes (indexes) whose target is this node.
+    pub fn routes_to(&self, node: NodeRef) -> Vec<usize> {
+        (0..self.routes.len())
+            .filter(|&i| self.routes[i].target == Fact::Known(RouteTarget::Node(node)))
+            .collect()
+    }
+
+    /// Routes in the plan whose target is not known, in tables of this VPC or of unknown VPC.
+    pub fn has_unknown_route_targets(&self, vpc: NodeRef) -> bool {
+        self.routes.iter().any(|r| {
+            !matches!(r.target, Fact::Known(_))
+                && !matches!(self.vpc_of(r.table), Fact::Known(v) if v != vpc)
+        }) || self.route_sets.iter().any(|(table, set)| {
+            !set.complete && !matches!(self.vpc_of(*table), Fact::Known(v) if v != vpc)
+        })
+    }
+
+    /// Every edge, sorted.
+    pub fn edges(&self) -> Vec<(NodeRef, NodeRef, &EdgeData)> {
+        let mut edges: Vec<(NodeRef, NodeRef, &EdgeData)> = self
+            .graph
+            .edge_references()
+            .map(|e| (self.graph[e.source()], self.graph[e.target()], e.weight()))
+            .collect();
+        edges.sort_by(|a, b| {
+            (
+                self.address(a.0),
+                self.address(a.1),
+                a.2.kind,
+                &a.2.destination,
+            )
+                .cmp(&(
+                    self.address(b.0),
+                    self.address(b.1),
+                    b.2.kind,
+                    &b.2.destination,
+                ))
+        });
+        edges
+    }
+
+    /// What could not be resolved, sorted.
+    pub fn unknown(&self) -> &[UnknownEdge] {
+        &self.unknown
+    }
+
+    /// Every node with its kind, sorted by address.
+    pub fn all_nodes(&self) -> Vec<(NodeRef, NodeKind)> {
+        let mut nodes: Vec<(NodeRef, NodeKind)> =
+            self.kinds.iter().map(|(n, k)| (*n, *k)).collect();
+        nodes.sort_by_key(|(n, _)| self.address(*n));
+        nodes
+    }
+}
+
+struct Builder<'r, 'p> {
+    resolver: &'r Resolver<'p>,
+    plan: &'p Plan,
+    kinds: BTreeMap<NodeRef, NodeKind>,
+    edges: Vec<Edge>,
+    routes: Vec<Route>,
+    unknown: Vec<UnknownEdge>,
+    vpc_of: HashMap<NodeRef, Fact<NodeRef>>,
+    main_tables: HashMap<NodeRef, Fact<NodeRef>>,
+    explicit_assoc: HashMap<NodeRef, Fact<NodeRef>>,
+    unresolved_assoc_vpcs: BTreeSet<Option<NodeRef>>,
+    endpoint_tables: HashMap<NodeRef, Linked>,
+    placements: HashMap<NodeRef, Linked>,
+    security_groups: HashMap<NodeRef, Linked>,
+    sg_rules: HashMap<NodeRef, Vec<ResId>>,
+    sg_rules_complete: bool,
+    unattached_routes: bool,
+    incomplete_tables: BTreeSet<NodeRef>,
+}
+
+impl<'p> Builder<'_, 'p> {
+    fn build(&mut self) {
+        let plan = self.plan;
+        for (id, r) in plan.resources.iter().enumerate() {
+            if let Some(kind) = NodeKind::of_type(r.rtype()) {
+                self.kinds.insert(NodeRef::Resource(id), kind);
+            }
+        }
+        // Phase 1: VPC membership and main route tables, which routes and implicit associations need.
+        for (id, r) in plan.resources.iter().enumerate() {
+            let node = NodeRef::Resource(id);
+            match r.rtype() {
+                "aws_subnet"
+                | "aws_route_table"
+                | "aws_security_group"
+                | "aws_vpc_endpoint"
+                | "aws_internet_gateway"
+                | "aws_egress_only_internet_gateway"
+                | "aws_vpn_gateway"
+                | "aws_default_security_group" => {
+                    self.link_vpc(id, node, "vpc_id");
+                }
+                "aws_nat_gateway"
+                    if r.values.str("availability_mode") == Fact::Known("regional") =>
+                {
+                    self.link_vpc(id, node, "vpc_id");
+                }
+                "aws_internet_gateway_attachment" | "aws_vpn_gateway_attachment" => {
+                    let field = if r.rtype() == "aws_internet_gateway_attachment" {
+                        ("internet_gateway_id", &["aws_internet_gateway"][..])
+                    } else {
+                        ("vpn_gateway_id", &["aws_vpn_gateway"][..])
+                    };
+                    let gw = self.one(id, &[Step::Key(field.0)], field.1);
+                    let vpc = self.one(id, &[Step::Key("vpc_id")], VPC);
+                    if let (Some((g, _)), Some((v, by))) = (gw, vpc) {
+                        self.vpc_of.insert(g, Fact::Known(v));
+                        self.edge(v, g, EdgeKind::Contains, by);
+                    }
+                }
+                "aws_default_route_table" => {
+                    if let Some((vpc, by)) =
+                        self.one(id, &[Step::Key("default_route_table_id")], VPC)
+                    {
+                        self.vpc_of.insert(node, Fact::Known(vpc));
+                        self.edge(vpc, node, EdgeKind::Contains, by);
+                        self.main_tables.entry(vpc).or_insert(Fact::Known(node));
+                        self.edge(vpc, node, EdgeKind::MainRouteTable, by);
+                    }
+                }
+                _ => {}
+            }
+        }
+        // An explicit main association replaces the default table as main.
+        for (id, r) in plan.resources.iter().enumerate() {
+            if r.rtype() != "aws_main_route_table_association" {
+                continue;
+            }
+            let vpc = self.one(id, &[Step::Key("vpc_id")], VPC);
+            let table = self.one(id, &[Step::Key("route_table_id")], ROUTE_TABLE);
+            match (vpc, table) {
+                (Some((v, _)), Some((t, by))) => {
+                    self.main_tables.insert(v, Fact::Known(t));
+                    self.edge(v, t, EdgeKind::MainRouteTable, by);
+                }
+                (Some((v, _)), None) => {
+                    self.main_tables.insert(v, Fact::Unknown);
+                }
+                _ => {}
+            }
+        }
+        // VPCs created or managed in this plan without a managed main table keep the one AWS made.
+        for (id, r) in plan.resources.iter().enumerate() {
+            let node = NodeRef::Resource(id);
+            if matches!(r.rtype(), "aws_vpc" | "aws_default_vpc")
+                && !self.main_tables.contains_key(&node)
+            {
+                if r.is_data() {
+                    self.main_tables.insert(node, Fact::Unknown);
+                    continue;
+                }
+                let main = NodeRef::MainTable(id);
+                self.kinds.insert(main, NodeKind::RouteTable);
+                self.vpc_of.insert(main, Fact::Known(node));
+                self.main_tables.insert(node, Fact::Known(main));
+                self.edge(node, main, EdgeKind::MainRouteTable, ResolvedBy::Implicit);
+                // Only a VPC created by this plan is known to have no other routes in its main table.
+                if r.action != crate::model::Action::Create {
+                    self.incomplete_tables.insert(main);
+                }
+            }
+        }
+        // Phase 2: routes, associations, placements, endpoints, security groups, workloads.
+        for (id, r) in plan.resources.iter().enumerate() {
+            let node = NodeRef::Resource(id);
+            match r.rtype() {
+                "aws_route_table" | "aws_default_route_table" => {
+                    if r.is_data() {
+                        self.incomplete_tables.insert(node);
+                    } else {
+                        self.inline_routes(id, node);
+                    }
+                }
+                "aws_route" => self.aws_route(id, node),
+                "aws_route_table_association" => self.association(id),
+                "aws_nat_gateway" => self.place(id, node, &[Step::Key("subnet_id")]),
+                "aws_vpc_endpoint" => self.endpoint(id, node),
+                "aws_vpc_endpoint_route_table_association" => self.endpoint_assoc(
+                    id,
+                    "route_table_id",
+                    ROUTE_TABLE,
+                    EdgeKind::EndpointRouteTable,
+                ),
+                "aws_vpc_endpoint_subnet_association" => {
+                    self.endpoint_assoc(id, "subnet_id", SUBNET, EdgeKind::Placement)
+                }
+                "aws_vpc_endpoint_security_group_association" => self.endpoint_assoc(
+                    id,
+                    "security_group_id",
+                    SECURITY_GROUP,
+                    EdgeKind::SecurityGroup,
+                ),
+                "aws_security_group_rule"
+                | "aws_vpc_security_group_ingress_rule"
+                | "aws_vpc_security_group_egress_rule" => {
+                    match self.one(id, &[Step::Key("security_group_id")], SECURITY_GROUP) {
+                        Some((sg, by)) => {
+                            self.sg_rules.entry(sg).or_default().push(id);
+                            self.edge(node, sg, EdgeKind::Rule, by);
+                        }
+                        None => self.sg_rules_complete = false,
+                    }
+                }
+                t if WORKLOAD_TYPES.contains(&t) => self.workload(id, node),
+                _ => {}
+            }
+        }
+    }
+
+    fn finish(mut self) -> Network<'p> {
+        // Implicit associations: a subnet without an explicit association uses its VPC's main table.
+        let subnets: Vec<NodeRef> = self
+            .kinds
+            .iter()
+            .filter(|(_, k)| **k == NodeKind::Subnet)
+            .map(|(n, _)| *n)
+            .collect();
+        for subnet in subnets {
+            if self.explicit_assoc.contains_key(&subnet) {
+                continue;
+            }
+            if let Some(Fact::Known(vpc)) = self.vpc_of.get(&subnet).copied() {
+                if self.unresolved_assoc_vpcs.contains(&None)
+                    || self.unresolved_assoc_vpcs.contains(&Some(vpc))
+                {
+                    continue;
+                }
+                if let Some(Fact::Known(table)) = self.main_tables.get(&vpc).copied() {
+                    self.edge(subnet, table, EdgeKind::Association, ResolvedBy::Implicit);
+                }
+            }
+        }
+        let mut route_sets: HashMap<NodeRef, RouteSet> = HashMap::new();
+        for (node, kind) in &self.kinds {
+            if *kind == NodeKind::RouteTable {
+                route_sets.insert(
+                    *node,
+                    RouteSet {
+                        routes: Vec::new(),
+                        complete: !self.unattached_routes && !self.incomplete_tables.contains(node),
+                    },
+                );
+            }
+        }
+        for (i, route) in self.routes.iter().enumerate() {
+            if let Some(set) = route_sets.get_mut(&route.table) {
+                set.routes.push(i);
+            }
+        }
+        let mut graph = DiGraph::new();
+        let mut index = HashMap::new();
+        for node in self.kinds.keys() {
+            index.insert(*node, graph.add_node(*node));
+        }
+        self.edges.sort_by(|a, b| {
+            (a.from, a.to, a.data.kind, &a.data.destination).cmp(&(
+                b.from,
+                b.to,
+                b.data.kind,
+                &b.data.destination,
+            ))
+        });
+        self.edges
+            .dedup_by(|a, b| a.from == b.from && a.to == b.to && a.data == b.data);
+        for e in self.edges {
+            if let (Some(&f), Some(&t)) = (index.get(&e.from), index.get(&e.to)) {
+                graph.add_edge(f, t, e.data);
+            }
+        }
+        self.unknown.sort();
+        self.unknown.dedup();
+        Network {
+            plan: self.plan,
+            graph,
+            index,
+            kinds: self.kinds.into_iter().collect(),
+            routes: self.routes,
+            route_sets,
+            main_tables: self.main_tables,
+            vpc_of: self.vpc_of,
+            explicit_assoc: self.explicit_assoc,
+            unresolved_assoc_vpcs: self.unresolved_assoc_vpcs,
+            endpoint_tables: self.endpoint_tables,
+            placements: self.placements,
+            security_groups: self.security_groups,
+            sg_rules: self.sg_rules,
+            sg_rules_complete: self.sg_rules_complete,
+            unknown: self.unknown,
+        }
+    }
+
+    fn edge(&mut self, from: NodeRef, to: NodeRef, kind: EdgeKind, by: ResolvedBy) {
+        self.edges.push(Edge {
+            from,
+            to,
+            data: EdgeData {
+                kind,
+                by,
+                destination: None,
+                via: None,
+            },
+        });
+    }
+
+    fn note_unknown(&mut self, id: ResId, path: &[Step<'_>], reason: String) {
+        let attribute = path
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => (*k).to_string(),
+                Step::Index(i) => i.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(".");
+        self.unknown.push(UnknownEdge {
+            address: self.plan.resources[id].id.clone(),
+            attribute,
+            reason,
+        });
+    }
+
+    fn node_of(&self, target: &Target) -> Option<NodeRef> {
+        match target {
+            Target::Resource(id) => Some(NodeRef::Resource(*id)),
+            Target::VpcMainTable(vpc) => match self.main_tables.get(&NodeRef::Resource(*vpc)) {
+                // `default_route_table_id` is the table an aws_default_route_table manages.
+                Some(Fact::Known(t)) => Some(*t),
+                _ => None,
+            },
+            Target::External(_) => None,
+        }
+    }
+
+    /// Resolves a single-valued attribute to a node, noting what stays unknown.
+    fn one(
+        &mut self,
+        id: ResId,
+        path: &[Step<'_>],
+        want: &[&str],
+    ) -> Option<(NodeRef, ResolvedBy)> {
+        match self.resolver.resolve_one(id, path, want) {
+            Resolution::Known(links) => {
+                let link = &links[0];
+                match self.node_of(&link.target) {
+                    Some(n) => Some((n, link.by)),
+                    None => {
+                        if let Target::External(_) = link.target {
+                            // Known, but outside the plan: nothing to join, nothing unknown.
+                        } else {
+                            self.note_unknown(id, path, "main route table not known".into());
+                        }
+                        None
+                    }
+                }
+            }
+            Resolution::Unknown(reason) => {
+                self.note_unknown(id, path, reason);
+                None
+            }
+            Resolution::Absent => None,
+        }
+    }
+
+    /// Resolves a list attribute; `complete` is false when something stayed unknown.
+    fn many(
+        &mut self,
+        id: ResId,
+        path: &[Step<'_>],
+        want: &[&str],
+    ) -> (Vec<(NodeRef, ResolvedBy)>, bool) {
+        match self.resolver.resolve(id, path, want) {
+            Resolution::Known(links) => {
+                let mut nodes = Vec::new();
+                let mut complete = true;
+                for link in links {
+                    match self.node_of(&link.target) {
+                        Some(n) => nodes.push((n, link.by)),
+                        None => {
+                            if !matches!(link.target, Target::External(_)) {
+                                complete = false;
+                            }
+                        }
+                    }
+                }
+                (nodes, complete)
+            }
+            Resolution::Unknown(reason) => {
+                self.note_unknown(id, path, reason);
+                (Vec::new(), false)
+            }
+            Resolution::Absent => (Vec::new(), true),
+        }
+    }
+
+    fn link_vpc(&mut self, id: ResId, node: NodeRef, field: &str) {
+        match self.one(id, &[Step::Key(field)], VPC) {
+            Some((vpc, by)) => {
+                self.vpc_of.insert(node, Fact::Known(vpc));
+                self.edge(vpc, node, EdgeKind::Contains, by);
+            }
+            None => {
+                self.vpc_of.insert(node, Fact::Unknown);
+            }
+        }
+    }
+
+    /// Routes written as `route` blocks of `aws_route_table` / `aws_default_route_table`.
+    fn inline_routes(&mut self, id: ResId, table: NodeRef) {
+        let values = &self.plan.resources[id].values;
+        match values.len_at(&[Step::Key("route")]) {
+            Fact::Known(n) => {
+                for i in 0..n {
+                    let path = [Step::Key("route"), Step::Index(i)];
+                    let destination = route_destination(
+                        values,
+                        &path,
+                        &[
+                            "cidr_block",
+                            "ipv6_cidr_block",
+                            "destination_prefix_list_id",
+                        ],
+                    );
+                    self.add_route(id, table, &path, destination);
+                }
+            }
+            // `route` not set at all: Terraform leaves existing routes alone on aws_default_route_table.
+            Fact::Absent if self.plan.resources[id].rtype() == "aws_default_route_table" => {
+                if self.plan.resources[id].action != crate::model::Action::Create
+                    && self
+                        .plan
+                        .config_of(id)
+                        .is_none_or(|c| c.expr_at(&[Step::Key("route")]).is_none())
+                {
+                    self.incomplete_tables.insert(table);
+                }
+            }
+            Fact::Absent => {}
+            Fact::Unknown => {
+                // Without a `route` argument the provider only computes the set from `aws_route`s,
+                // which the plan lists on their own.
+                let configured = !self.plan.config.present
+                    || self
+                        .plan
+                        .config_of(id)
+                        .is_some_and(|c| c.expr_at(&[Step::Key("route")]).is_some());
+                if configured {
+                    self.note_unknown(
+                        id,
+                        &[Step::Key("route")],
+                        "the route set is unknown until apply".into(),
+                    );
+                    self.incomplete_tables.insert(table);
+                }
+            }
+        }
+    }
+
+    fn aws_route(&mut self, id: ResId, node: NodeRef) {
+        let table = match self.one(id, &[Step::Key("route_table_id")], ROUTE_TABLE) {
+            Some((t, by)) => {
+                self.edge(node, t, EdgeKind::InRouteTable, by);
+                t
+            }
+            None => {
+                // A route we cannot place could be in any table.
+                self.unattached_routes = true;
+                return;
+            }
+        };
+        let values = &self.plan.resources[id].values;
+        let destination = route_destination(
+            values,
+            &[],
+            &[
+                "destination_cidr_block",
+                "destination_ipv6_cidr_block",
+                "destination_prefix_list_id",
+            ],
+        );
+        self.add_route(id, table, &[], destination);
+    }
+
+    /// Adds a route whose fields live at `base` in resource `id`'s values.
+    fn add_route(
+        &mut self,
+        id: ResId,
+        table: NodeRef,
+        base: &[Step<'_>],
+        destination: Fact<Destination>,
+    ) {
+        let values = &self.plan.resources[id].values;
+        let config = self.plan.config_of(id);
+        let mut chosen: Option<(&str, &[&str], Option<TargetKind>, bool)> = None;
+        for (field, want, kind) in TARGET_FIELDS {
+            let mut path = base.to_vec();
+            path.push(Step::Key(field));
+            match values.str_at(&path) {
+                Fact::Known(_) => {
+                    chosen = Some((field, want, *kind, true));
+                    break;
+                }
+                Fact::Unknown => {
+                    let configured = config.is_some_and(|c| c.expr_at(&path).is_some());
+                    if chosen.is_none() || (configured && !chosen.is_some_and(|c| c.3)) {
+                        chosen = Some((field, want, *kind, configured));
+                    }
+                }
+                Fact::Absent => {}
+            }
+        }
+        let mut path = base.to_vec();
+        let (target, target_kind, by) = match chosen {
+            None => (Fact::Absent, None, ResolvedBy::Id),
+            Some((field, want, kind, _)) => {
+                path.push(Step::Key(field));
+                if want.is_empty() {
+                    match values.str_at(&path) {
+                        Fact::Known(v) => (
+                            Fact::Known(RouteTarget::External(v.to_string())),
+                            kind,
+                            ResolvedBy::Id,
+                        ),
+                        _ => (Fact::Unknown, kind, ResolvedBy::Id),
+                    }
+                } else if values.str_at(&path) == Fact::Known("local") {
+                    (
+                        Fact::Known(RouteTarget::Local),
+                        Some(TargetKind::Local),
+                        ResolvedBy::Id,
+                    )
+                } else {
+                    match self.resolver.resolve_one(id, &path, want) {
+                        Resolution::Known(links) => {
+                            let Link { target, by } = links[0].clone();
+                            match target {
+                                Target::Resource(r) => (
+                                    Fact::Known(RouteTarget::Node(NodeRef::Resource(r))),
+                                    kind,
+                                    by,
+                                ),
+                                Target::External(ext) => {
+                                    let k = kind.or(Some(TargetKind::from_id(&ext)));
+                                    (Fact::Known(RouteTarget::External(ext)), k, by)
+                                }
+                                Target::VpcMainTable(_) => (Fact::Unknown, kind, by),
+                            }
+                        }
+                        Resolution::Unknown(reason) => {
+                            self.note_unknown(id, &path, reason);
+                            (Fact::Unknown, kind, ResolvedBy::Reference)
+                        }
+                        Resolution::Absent => (Fact::Absent, kind, ResolvedBy::Id),
+                    }
+                }
+            }
+        };
+        if destination.is_unknown() {
+            let mut dpath = base.to_vec();
+            dpath.push(Step::Key("destination"));
+            self.note_unknown(
+                id,
+                &dpath,
+                "the route's destination is unknown until apply".into(),
+            );
+        }
+        if let Fact::Known(RouteTarget::Node(to)) = &target {
+            let destination_text = match &destination {
+                Fact::Known(d) => Some(d.text().to_string()),
+                _ => None,
+            };
+            self.edges.push(Edge {
+                from: table,
+                to: *to,
+                data: EdgeData {
+                    kind: EdgeKind::Route,
+                    by,
+                    destination: destination_text,
+                    via: Some(id),
+                },
+            });
+        }
+        self.routes.push(Route {
+            table,
+            destination,
+            target_kind,
+            target,
+            by,
+            declared_by: id,
+        });
+    }
+
+    fn association(&mut self, id: ResId) {
+        let values = &self.plan.resources[id].values;
+        // An edge association (`gateway_id`) routes ingress; it serves no subnet.
+        if !matches!(values.str("gateway_id"), Fact::Absent)
+            && matches!(values.str("subnet_id"), Fact::Absent)
+        {
+            return;
+        }
+        let table = self.one(id, &[Step::Key("route_table_id")], ROUTE_TABLE);
+        match self.one(id, &[Step::Key("subnet_id")], SUBNET) {
+            Some((subnet, by)) => match table {
+                Some((t, table_by)) => {
+                    let by = by.max(table_by);
+                    self.explicit_assoc.insert(subnet, Fact::Known(t));
+                    self.edge(subnet, t, EdgeKind::Association, by);
+                }
+                None => {
+                    self.explicit_assoc.insert(subnet, Fact::Unknown);
+                }
+            },
+            None => {
+                let vpc = table.and_then(|(t, _)| match self.vpc_of.get(&t) {
+                    Some(Fact::Known(v)) => Some(*v),
+                    _ => None,
+                });
+                if table.is_none() || vpc.is_some() {
+                    self.unresolved_assoc_vpcs.insert(vpc);
+                } else {
+                    self.unresolved_assoc_vpcs.insert(None);
+                }
+            }
+        }
+    }
+
+    fn place(&mut self, id: ResId, node: NodeRef, path: &[Step<'_>]) {
+        let (subnets, complete) = self.many(id, path, SUBNET);
+        let entry = self.placements.entry(node).or_insert(Linked {
+            nodes: Vec::new(),
+            complete: true,
+        });
+        entry.complete &= complete;
+        for (s, _) in &subnets {
+            entry.push(*s);
+        }
+        for (s, by) in subnets {
+            self.edge(node, s, EdgeKind::Placement, by);
+        }
+    }
+
+    fn endpoint(&mut self, id: ResId, node: NodeRef) {
+        let (tables, complete) = self.many(id, &[Step::Key("route_table_ids")], ROUTE_TABLE);
+        let entry = self.endpoint_tables.entry(node).or_insert(Linked {
+            nodes: Vec::new(),
+            complete: true,
+        });
+        entry.complete &= complete;
+        for (t, _) in &tables {
+            entry.push(*t);
+        }
+        for (t, by) in tables {
+            self.edge(node, t, EdgeKind::EndpointRouteTable, by);
+        }
+        self.place(id, node, &[Step::Key("subnet_ids")]);
+        let (groups, complete) = self.many(id, &[Step::Key("security_group_ids")], SECURITY_GROUP);
+        let entry = self.security_groups.entry(node).or_insert(Linked {
+            nodes: Vec::new(),
+            complete: true,
+        });
+        entry.complete &= complete;
+        for (g, _) in &groups {
+            entry.push(*g);
+        }
+        for (g, by) in groups {
+            self.edge(node, g, EdgeKind::SecurityGroup, by);
+        }
+        // `service_name = aws_vpc_endpoint_service.x.service_name`: a link to the service.
+        if let Some(expr) = self.plan.expr_of(id, &[Step::Key("service_name")]) {
+            if self.plan.resources[id]
+                .values
+                .str("service_name")
+                .is_unknown()
+                && expr
+                    .references
+                    .iter()
+                    .any(|r| r.contains("aws_vpc_endpoint_service."))
+            {
+                if let Resolution::Known(links) = self.resolver.resolve_one(
+                    id,
+                    &[Step::Key("service_name")],
+                    &["aws_vpc_endpoint_service"],
+                ) {
+                    if let Target::Resource(s) = links[0].target {
+                        self.edge(node, NodeRef::Resource(s), EdgeKind::Service, links[0].by);
+                    }
+                }
+            }
+        }
+    }
+
+    fn endpoint_assoc(&mut self, id: ResId, field: &str, want: &[&str], kind: EdgeKind) {
+        let endpoint = self.one(id, &[Step::Key("vpc_endpoint_id")], ENDPOINT);
+        let other = self.one(id, &[Step::Key(field)], want);
+        let Some((e, _)) = endpoint else {
+            // An association we cannot place might belong to any endpoint.
+            for node in self
+                .kinds
+                .iter()
+                .filter(|(_, k)| **k == NodeKind::VpcEndpoint)
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+            {
+                self.set_of(kind, node).complete = false;
+            }
+            return;
+        };
+        match other {
+            Some((o, by)) => {
+                self.set_of(kind, e).push(o);
+                self.edge(e, o, kind, by);
+            }
+            None => self.set_of(kind, e).complete = false,
+        }
+    }
+
+    fn set_of(&mut self, kind: EdgeKind, node: NodeRef) -> &mut Linked {
+        let map = match kind {
+            EdgeKind::EndpointRouteTable => &mut self.endpoint_tables,
+            EdgeKind::SecurityGroup => &mut self.security_groups,
+            _ => &mut self.placements,
+        };
+        map.entry(node).or_insert(Linked {
+            nodes: Vec::new(),
+            complete: true,
+        })
+    }
+
+    fn workload(&mut self, id: ResId, node: NodeRef) {
+        let r = &self.plan.resources[id];
+        let (subnet_paths, sg_paths): (Vec<Vec<Step<'static>>>, Vec<Vec<Step<'static>>>) =
+            match r.rtype() {
+                "aws_instance" => (
+                    vec![vec![Step::Key("subnet_id")]],
+                    vec![vec![Step::Key("vpc_security_group_ids")]],
+                ),
+                "aws_ecs_service" => (
+                    vec![vec![
+                        Step::Key("network_configuration"),
+                        Step::Index(0),
+                        Step::Key("subnets"),
+                    ]],
+                    vec![vec![
+                        Step::Key("network_configuration"),
+                        Step::Index(0),
+                        Step::Key("security_groups"),
+                    ]],
+                ),
+                "aws_lambda_function" => (
+                    vec![vec![
+                        Step::Key("vpc_config"),
+                        Step::Index(0),
+                        Step::Key("subnet_ids"),
+                    ]],
+                    vec![vec![
+                        Step::Key("vpc_config"),
+                        Step::Index(0),
+                        Step::Key("security_group_ids"),
+                    ]],
+                ),
+                "aws_eks_cluster" => (
+                    vec![vec![
+                        Step::Key("vpc_config"),
+                        Step::Index(0),
+                        Step::Key("subnet_ids"),
+                    ]],
+                    vec![vec![
+                        Step::Key("vpc_config"),
+                        Step::Index(0),
+                        Step::Key("security_group_ids"),
+                    ]],
+                ),
+                "aws_eks_node_group" => (vec![vec![Step::Key("subnet_ids")]], vec![]),
+                "aws_lb" => (
+                    vec![vec![Step::Key("subnets")]],
+                    vec![vec![Step::Key("security_groups")]],
+                ),
+                "aws_db_instance" => (vec![], vec![vec![Step::Key("vpc_security_group_ids")]]),
+                _ => (vec![], vec![]),
+            };
+        // A workload with no network placement in the plan (a Lambda outside a VPC) is not placed.
+        for path in &subnet_paths {
+            if !matches!(r.values.get(path), Fact::Absent) || self.plan.expr_of(id, path).is_some()
+            {
+                self.place(id, node, path);
+            }
+        }
+        if r.rtype() == "aws_db_instance" {
+            self.db_subnets(id, node);
+        }
+        for path in &sg_paths {
+            let (groups, complete) = self.many(id, path, SECURITY_GROUP);
+            let entry = self.security_groups.entry(node).or_insert(Linked {
+                nodes: Vec::new(),
+                complete: true,
+            });
+            entry.complete &= complete;
+            for (g, _) in &groups {
+                entry.push(*g);
+            }
+            for (g, by) in groups {
+                self.edge(node, g, EdgeKind::SecurityGroup, by);
+            }
+        }
+    }
+
+    /// An RDS instance is placed in the subnets of its DB subnet group.
+    fn db_subnets(&mut self, id: ResId, node: NodeRef) {
+        let group = match self.resolver.resolve_one(
+            id,
+            &[Step::Key("db_subnet_group_name")],
+            &["aws_db_subnet_group"],
+        ) {
+            Resolution::Known(links) => match links[0].target {
+                Target::Resource(g) => Some(g),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(group) = group else {
+            return;
+        };
+        let (subnets, complete) = self.many(group, &[Step::Key("subnet_ids")], SUBNET);
+        let entry = self.placements.entry(node).or_insert(Linked {
+            nodes: Vec::new(),
+            complete: true,
+        });
+        entry.complete &= complete;
+        for (s, _) in &subnets {
+            entry.push(*s);
+        }
+        for (s, by) in subnets {
+            self.edge(node, s, EdgeKind::Placement, by);
+        }
+    }
+}
+
+/// The destination of a route from whichever of the destination fields is set.
+fn route_destination(
+    values: &crate::value::Values,
+    base: &[Step<'_>],
+    fields: &[&str; 3],
+) -> Fact<Destination> {
+    let mut any_unknown = false;
+    for (i, field) in fields.iter().enumerate() {
+        let mut path = base.to_vec();
+        path.push(Step::Key(field));
+        match values.str_at(&path) {
+            Fact::Known(v) => {
+                let v = v.to_string();
+                return Fact::Known(match i {
+                    0 => Destination::Ipv4(v),
+                    1 => Destination::Ipv6(v),
+                    _ => Destination::PrefixList(v),
+                });
+            }
+            Fact::Unknown => any_unknown = true,
+            Fact::Absent => {}
+        }
+    }
+    if any_unknown {
+        Fact::Unknown
+    } else {
+        Fact::Absent
+    }
+}

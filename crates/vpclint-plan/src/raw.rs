@@ -1,0 +1,129 @@
+//! The shape of `terraform show -json` output, as serde reads it.
+//!
+//! Resource values are borrowed as raw JSON text: most resources in a real plan are of types no rule
+//! needs, and their values are skipped without building a tree. Every section is optional, since
+//! real plans are often trimmed by hand.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+#[derive(Deserialize)]
+pub struct RawDocument<'a> {
+    pub format_version: Option<Value>,
+    pub terraform_version: Option<Value>,
+    pub variables: Option<BTreeMap<String, RawVariable>>,
+    #[serde(borrow)]
+    pub planned_values: Option<RawValues<'a>>,
+    #[serde(borrow)]
+    pub prior_state: Option<RawState<'a>>,
+    /// A state file (`terraform show -json` without a plan) has `values` at the top level.
+    #[serde(borrow)]
+    pub values: Option<RawValues<'a>>,
+    #[serde(borrow)]
+    pub resource_changes: Option<Vec<RawResourceChange<'a>>>,
+    pub configuration: Option<RawConfig>,
+}
+
+#[derive(Deserialize)]
+pub struct RawVariable {
+    pub value: Option<Value>,
+}
+
+#[derive(Deserialize)]
+pub struct RawState<'a> {
+    #[serde(borrow)]
+    pub values: Option<RawValues<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawValues<'a> {
+    #[serde(borrow)]
+    pub root_module: Option<RawModule<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawModule<'a> {
+    #[serde(borrow)]
+    pub resources: Option<Vec<RawStateResource<'a>>>,
+    #[serde(borrow)]
+    pub child_modules: Option<Vec<RawModule<'a>>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawStateResource<'a> {
+    pub address: String,
+    #[serde(borrow)]
+    pub values: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub sensitive_values: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+pub struct RawResourceChange<'a> {
+    pub address: String,
+    #[serde(borrow)]
+    pub change: Option<RawChange<'a>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawChange<'a> {
+    pub actions: Option<Vec<String>>,
+    #[serde(borrow)]
+    pub after: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub after_unknown: Option<&'a RawValue>,
+    #[serde(borrow)]
+    pub after_sensitive: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RawConfig {
+    pub provider_config: Option<BTreeMap<String, RawProviderConfig>>,
+    pub root_module: Option<RawConfigModule>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RawProviderConfig {
+    pub name: Option<String>,
+    pub module_address: Option<String>,
+    pub expressions: Option<BTreeMap<String, Value>>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RawConfigModule {
+    pub resources: Option<Vec<RawConfigResource>>,
+    pub module_calls: Option<BTreeMap<String, RawModuleCall>>,
+    pub outputs: Option<BTreeMap<String, RawOutput>>,
+    pub variables: Option<BTreeMap<String, RawConfigVariable>>,
+}
+
+#[derive(Deserialize)]
+pub struct RawConfigVariable {
+    pub default: Option<Value>,
+}
+
+#[derive(Deserialize)]
+pub struct RawConfigResource {
+    pub address: String,
+    pub provider_config_key: Option<String>,
+    pub expressions: Option<Value>,
+    pub count_expression: Option<Value>,
+    pub for_each_expression: Option<Value>,
+}
+
+#[derive(Deserialize)]
+pub struct RawModuleCall {
+    pub source: Option<String>,
+    pub expressions: Option<Value>,
+    pub module: Option<RawConfigModule>,
+    pub count_expression: Option<Value>,
+    pub for_each_expression: Option<Value>,
+}
+
+#[derive(Deserialize)]
+pub struct RawOutput {
+    pub expression: Option<Value>,
+}

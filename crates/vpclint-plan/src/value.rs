@@ -1,0 +1,261 @@
+//! Three-valued attribute values: known, unknown until apply, or absent.
+//!
+//! A plan gives each resource an `after` object (the values known now), an `after_unknown` tree
+//! (`true` where a value is known only after apply, also for whole blocks or sets) and an
+//! `after_sensitive` tree. Rules read attributes only through [`Values`], so an unknown value can
+//! never be mistaken for an absent one, and a sensitive one is never handed out to be printed.
+
+use serde_json::Value;
+
+/// A fact about an attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fact<T> {
+    /// The value is in the plan.
+    Known(T),
+    /// The value is known only after apply (or is sensitive and withheld).
+    Unknown,
+    /// The attribute is not set (null or missing) and will not be set by apply.
+    Absent,
+}
+
+impl<T> Fact<T> {
+    pub fn known(self) -> Option<T> {
+        match self {
+            Fact::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Fact::Unknown)
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Fact<U> {
+        match self {
+            Fact::Known(v) => Fact::Known(f(v)),
+            Fact::Unknown => Fact::Unknown,
+            Fact::Absent => Fact::Absent,
+        }
+    }
+
+    /// An absent attribute takes the provider's default.
+    pub fn or_default_value(self, default: T) -> Fact<T> {
+        match self {
+            Fact::Absent => Fact::Known(default),
+            other => other,
+        }
+    }
+}
+
+/// One step into a value: an object key or a list position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> From<&'a str> for Step<'a> {
+    fn from(key: &'a str) -> Self {
+        Step::Key(key)
+    }
+}
+
+impl From<usize> for Step<'_> {
+    fn from(index: usize) -> Self {
+        Step::Index(index)
+    }
+}
+
+/// The values of one resource instance, with their unknown and sensitive marks.
+#[derive(Debug, Clone, Default)]
+pub struct Values {
+    pub after: Value,
+    pub unknown: Value,
+    pub sensitive: Value,
+}
+
+fn step<'v>(value: &'v Value, s: Step<'_>) -> Option<&'v Value> {
+    match (value, s) {
+        (Value::Object(map), Step::Key(k)) => map.get(k),
+        (Value::Array(items), Step::Index(i)) => items.get(i),
+        _ => None,
+    }
+}
+
+/// Whether a mark tree (`after_unknown`, `after_sensitive`) marks `path` or one of its parents.
+pub fn marked(tree: &Value, path: &[Step<'_>]) -> bool {
+    let mut node = tree;
+    for s in path {
+        if node == &Value::Bool(true) {
+            return true;
+        }
+        match step(node, *s) {
+            Some(next) => node = next,
+            None => return false,
+        }
+    }
+    node == &Value::Bool(true)
+}
+
+impl Values {
+    pub fn new(after: Value, unknown: Value, sensitive: Value) -> Self {
+        Values {
+            after,
+            unknown,
+            sensitive,
+        }
+    }
+
+    /// Reads the value at `path`.
+    pub fn get(&self, path: &[Step<'_>]) -> Fact<&Value> {
+        if marked(&self.unknown, path) || marked(&self.sensitive, path) {
+            return Fact::Unknown;
+        }
+        let mut node = &self.after;
+        for s in path {
+            match step(node, *s) {
+                Some(next) => node = next,
+                None => return Fact::Absent,
+            }
+        }
+        if node.is_null() {
+            Fact::Absent
+        } else {
+            Fact::Known(node)
+        }
+    }
+
+    pub fn attr(&self, key: &str) -> Fact<&Value> {
+        self.get(&[Step::Key(key)])
+    }
+
+    /// A string attribute; an empty string counts as absent (how providers write unset inline fields).
+    pub fn str(&self, key: &str) -> Fact<&str> {
+        str_fact(self.attr(key))
+    }
+
+    pub fn str_at(&self, path: &[Step<'_>]) -> Fact<&str> {
+        str_fact(self.get(path))
+    }
+
+    pub fn bool(&self, key: &str) -> Fact<bool> {
+        self.bool_at(&[Step::Key(key)])
+    }
+
+    pub fn bool_at(&self, path: &[Step<'_>]) -> Fact<bool> {
+        match self.get(path) {
+            Fact::Known(Value::Bool(b)) => Fact::Known(*b),
+            Fact::Known(Value::String(s)) if s == "true" || s == "false" => {
+                Fact::Known(s == "true")
+            }
+            Fact::Known(_) => Fact::Unknown,
+            other => other.map(|_| false),
+        }
+    }
+
+    pub fn i64_at(&self, path: &[Step<'_>]) -> Fact<i64> {
+        match self.get(path) {
+            Fact::Known(Value::Number(n)) => n.as_i64().map_or(Fact::Unknown, Fact::Known),
+            Fact::Known(Value::String(s)) => s.parse().map_or(Fact::Unknown, Fact::Known),
+            Fact::Known(_) => Fact::Unknown,
+            other => other.map(|_| 0),
+        }
+    }
+
+    /// The length of a list (or set) attribute at `path`, when the list itself is known.
+    pub fn len_at(&self, path: &[Step<'_>]) -> Fact<usize> {
+        match self.get(path) {
+            Fact::Known(Value::Array(items)) => Fact::Known(items.len()),
+            Fact::Known(_) => Fact::Unknown,
+            other => other.map(|_| 0),
+        }
+    }
+
+    /// A list of strings: the list is known, each element may still be unknown.
+    pub fn str_list_at(&self, path: &[Step<'_>]) -> Fact<Vec<Fact<&str>>> {
+        match self.len_at(path) {
+            Fact::Known(n) => {
+                let mut items = Vec::with_capacity(n);
+                let mut p = path.to_vec();
+                for i in 0..n {
+                    p.push(Step::Index(i));
+                    items.push(self.str_at(&p));
+                    p.pop();
+                }
+                Fact::Known(items)
+            }
+            Fact::Unknown => Fact::Unknown,
+            Fact::Absent => Fact::Absent,
+        }
+    }
+
+    pub fn str_list(&self, key: &str) -> Fact<Vec<Fact<&str>>> {
+        self.str_list_at(&[Step::Key(key)])
+    }
+
+    /// Whether any value at or under `path` is sensitive.
+    pub fn is_sensitive(&self, path: &[Step<'_>]) -> bool {
+        fn any_true(v: &Value) -> bool {
+            match v {
+                Value::Bool(b) => *b,
+                Value::Array(items) => items.iter().any(any_true),
+                Value::Object(map) => map.values().any(any_true),
+                _ => false,
+            }
+        }
+        if marked(&self.sensitive, path) {
+            return true;
+        }
+        let mut node = &self.sensitive;
+        for s in path {
+            match step(node, *s) {
+                Some(next) => node = next,
+                None => return false,
+            }
+        }
+        any_true(node)
+    }
+}
+
+fn str_fact(fact: Fact<&Value>) -> Fact<&str> {
+    match fact {
+        Fact::Known(Value::String(s)) if s.is_empty() => Fact::Absent,
+        Fact::Known(Value::String(s)) => Fact::Known(s.as_str()),
+        // A number or bool where a string is expected: not something rules can use.
+        Fact::Known(_) => Fact::Unknown,
+        Fact::Unknown => Fact::Unknown,
+        Fact::Absent => Fact::Absent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_wins_over_absent_and_covers_children() {
+        let v = Values::new(
+            json!({"a": null, "route": [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": null}], "s": "x"}),
+            json!({"a": true, "route": [{"nat_gateway_id": true}], "whole": true}),
+            json!({"s": true}),
+        );
+        assert_eq!(v.str("a"), Fact::Unknown);
+        assert_eq!(v.str("missing"), Fact::Absent);
+        assert_eq!(
+            v.get(&["whole".into(), 0.into(), "x".into()]),
+            Fact::Unknown
+        );
+        assert_eq!(
+            v.str_at(&["route".into(), 0.into(), "cidr_block".into()]),
+            Fact::Known("0.0.0.0/0")
+        );
+        assert_eq!(
+            v.str_at(&["route".into(), 0.into(), "nat_gateway_id".into()]),
+            Fact::Unknown
+        );
+        // Sensitive values are withheld like unknown ones.
+        assert_eq!(v.str("s"), Fact::Unknown);
+        assert!(v.is_sensitive(&["s".into()]));
+    }
+}
