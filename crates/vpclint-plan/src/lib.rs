@@ -10,8 +10,10 @@ pub mod export;
 pub mod input;
 pub mod model;
 pub mod network;
+pub mod query;
 mod raw;
 pub mod resolve;
+pub mod services;
 pub mod value;
 
 pub use address::{Address, InstanceKey, ModulePath};
@@ -21,6 +23,5 @@ pub use value::{Fact, Step};
 
 /// Reads and parses one input: a JSON plan or state, standard input, or a binary plan.
 pub fn load(source: &input::Source, options: &input::ReadOptions) -> Result<Plan, PlanError> {
-    let input = input::read_source(source, options)?;
-    Plan::from_json(&input.name, &input.bytes)
+    Plan::from_input(input::read_source(source, options)?)
 }

@@ -164,6 +164,8 @@ pub struct Plan {
     pub config: Config,
     /// Root module variable values.
     pub variables: BTreeMap<String, Value>,
+    /// The JSON text the plan was read from, for locating resources in it.
+    pub source: Vec<u8>,
     by_address: HashMap<String, ResId>,
     /// Instances of each resource by module instance and local address, sorted by key.
     instances: HashMap<(ModulePath, String), Vec<ResId>>,
@@ -192,6 +194,13 @@ impl Plan {
         let doc: RawDocument<'_> =
             serde_json::from_slice(bytes).map_err(|e| PlanError::from_json(name, &e))?;
         Plan::from_document(name, doc)
+    }
+
+    /// Reads a plan and keeps its text (see [`Plan::source`]).
+    pub fn from_input(input: crate::input::Input) -> Result<Plan, PlanError> {
+        let mut plan = Plan::from_json(&input.name, &input.bytes)?;
+        plan.source = input.bytes;
+        Ok(plan)
     }
 
     fn from_document(name: &str, doc: RawDocument<'_>) -> Result<Plan, PlanError> {
@@ -280,6 +289,7 @@ impl Plan {
             deleted: builder.deleted,
             config,
             variables,
+            source: Vec::new(),
             by_address: HashMap::new(),
             instances: HashMap::new(),
             module_instances: Vec::new(),

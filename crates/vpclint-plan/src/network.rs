@@ -334,7 +334,23 @@ pub struct Network<'p> {
     sg_rules: HashMap<NodeRef, Vec<ResId>>,
     /// Security groups with a rule resource whose group could not be resolved.
     sg_rules_complete: bool,
+    extras: Extras,
     unknown: Vec<UnknownEdge>,
+}
+
+/// Settings made by separate resources on an endpoint or endpoint service.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Extras {
+    /// `aws_vpc_endpoint_private_dns.private_dns_enabled` per endpoint.
+    pub private_dns: HashMap<NodeRef, Fact<bool>>,
+    /// `aws_vpc_endpoint_policy.policy` per endpoint (the policy resource wins over the inline one).
+    pub policy: HashMap<NodeRef, Fact<String>>,
+    /// `aws_vpc_endpoint_service_allowed_principal.principal_arn` per endpoint service.
+    pub principals: HashMap<NodeRef, Vec<Fact<String>>>,
+    /// Some such resource's endpoint or service could not be resolved.
+    pub unresolved_private_dns: bool,
+    pub unresolved_policy: bool,
+    pub unresolved_principals: bool,
 }
 
 /// Fields of a route naming its target, with the types each takes. Fields only ever computed
@@ -397,6 +413,7 @@ impl<'p> Network<'p> {
             security_groups: HashMap::new(),
             sg_rules: HashMap::new(),
             sg_rules_complete: true,
+            extras: Extras::default(),
             unattached_routes: false,
             incomplete_tables: BTreeSet::new(),
         };
@@ -486,6 +503,11 @@ impl<'p> Network<'p> {
             return Fact::Unknown;
         }
         self.main_table(vpc)
+    }
+
+    /// Whether the subnet has an `aws_route_table_association` (rather than using the main table).
+    pub fn has_explicit_association(&self, subnet: NodeRef) -> bool {
+        self.explicit_assoc.contains_key(&subnet)
     }
 
     /// The subnets a route table serves; `complete` is false when some subnet's table is unknown.
@@ -590,6 +612,10 @@ impl<'p> Network<'p> {
         )
     }
 
+    pub(crate) fn extras(&self) -> &Extras {
+        &self.extras
+    }
+
     /// Nodes with an edge of `kind` into `node`.
     pub fn incoming(&self, node: NodeRef, kind: EdgeKind) -> Vec<NodeRef> {
         let Some(&ix) = self.index.get(&node) else {
@@ -677,6 +703,7 @@ struct Builder<'r, 'p> {
     security_groups: HashMap<NodeRef, Linked>,
     sg_rules: HashMap<NodeRef, Vec<ResId>>,
     sg_rules_complete: bool,
+    extras: Extras,
     unattached_routes: bool,
     incomplete_tables: BTreeSet<NodeRef>,
 }
@@ -725,8 +752,8 @@ impl<'p> Builder<'_, 'p> {
                     if let Some((vpc, by)) =
                         self.one(id, &[Step::Key("default_route_table_id")], VPC)
                     {
+                        // Its `vpc_id` is computed: no `contains` edge, but it is in this VPC.
                         self.vpc_of.insert(node, Fact::Known(vpc));
-                        self.edge(vpc, node, EdgeKind::Contains, by);
                         self.main_tables.entry(vpc).or_insert(Fact::Known(node));
                         self.edge(vpc, node, EdgeKind::MainRouteTable, by);
                     }
@@ -758,7 +785,9 @@ impl<'p> Builder<'_, 'p> {
             if matches!(r.rtype(), "aws_vpc" | "aws_default_vpc")
                 && !self.main_tables.contains_key(&node)
             {
-                if r.is_data() {
+                // The main table of an existing VPC exists outside the plan, with routes we
+                // cannot see; only a VPC this plan creates is known to start with a bare one.
+                if r.is_data() || r.action != crate::model::Action::Create {
                     self.main_tables.insert(node, Fact::Unknown);
                     continue;
                 }
@@ -767,10 +796,6 @@ impl<'p> Builder<'_, 'p> {
                 self.vpc_of.insert(main, Fact::Known(node));
                 self.main_tables.insert(node, Fact::Known(main));
                 self.edge(node, main, EdgeKind::MainRouteTable, ResolvedBy::Implicit);
-                // Only a VPC created by this plan is known to have no other routes in its main table.
-                if r.action != crate::model::Action::Create {
-                    self.incomplete_tables.insert(main);
-                }
             }
         }
         // Phase 2: routes, associations, placements, endpoints, security groups, workloads.
@@ -812,6 +837,37 @@ impl<'p> Builder<'_, 'p> {
                             self.edge(node, sg, EdgeKind::Rule, by);
                         }
                         None => self.sg_rules_complete = false,
+                    }
+                }
+                "aws_vpc_endpoint_private_dns" => {
+                    match self.one(id, &[Step::Key("vpc_endpoint_id")], ENDPOINT) {
+                        Some((e, _)) => {
+                            let value = r.values.bool("private_dns_enabled");
+                            self.extras.private_dns.insert(e, value);
+                        }
+                        None => self.extras.unresolved_private_dns = true,
+                    }
+                }
+                "aws_vpc_endpoint_policy" => {
+                    match self.one(id, &[Step::Key("vpc_endpoint_id")], ENDPOINT) {
+                        Some((e, _)) => {
+                            let value = r.values.str("policy").map(str::to_string);
+                            self.extras.policy.insert(e, value);
+                        }
+                        None => self.extras.unresolved_policy = true,
+                    }
+                }
+                "aws_vpc_endpoint_service_allowed_principal" => {
+                    match self.one(
+                        id,
+                        &[Step::Key("vpc_endpoint_service_id")],
+                        &["aws_vpc_endpoint_service"],
+                    ) {
+                        Some((svc, _)) => {
+                            let value = r.values.str("principal_arn").map(str::to_string);
+                            self.extras.principals.entry(svc).or_default().push(value);
+                        }
+                        None => self.extras.unresolved_principals = true,
                     }
                 }
                 t if WORKLOAD_TYPES.contains(&t) => self.workload(id, node),
@@ -898,6 +954,7 @@ impl<'p> Builder<'_, 'p> {
             security_groups: self.security_groups,
             sg_rules: self.sg_rules,
             sg_rules_complete: self.sg_rules_complete,
+            extras: self.extras,
             unknown: self.unknown,
         }
     }
@@ -1068,16 +1125,24 @@ impl<'p> Builder<'_, 'p> {
     }
 
     fn aws_route(&mut self, id: ResId, node: NodeRef) {
-        let table = match self.one(id, &[Step::Key("route_table_id")], ROUTE_TABLE) {
-            Some((t, by)) => {
-                self.edge(node, t, EdgeKind::InRouteTable, by);
-                t
-            }
-            None => {
+        let path = [Step::Key("route_table_id")];
+        let table = match self.resolver.resolve_one(id, &path, ROUTE_TABLE) {
+            Resolution::Known(links) => match self.node_of(&links[0].target) {
+                Some(t) => {
+                    self.edge(node, t, EdgeKind::InRouteTable, links[0].by);
+                    t
+                }
+                // A table outside the plan (an existing VPC's main table, a known foreign id):
+                // the route changes nothing vpclint models.
+                None => return,
+            },
+            Resolution::Unknown(reason) => {
                 // A route we cannot place could be in any table.
+                self.note_unknown(id, &path, reason);
                 self.unattached_routes = true;
                 return;
             }
+            Resolution::Absent => return,
         };
         let values = &self.plan.resources[id].values;
         let destination = route_destination(

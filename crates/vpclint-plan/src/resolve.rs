@@ -214,6 +214,11 @@ impl<'p> Resolver<'p> {
         depth: u32,
     ) -> Resolution {
         let Some(expr) = self.plan.expr_of(res, path) else {
+            // An unknown attribute the configuration does not set is computed by the provider
+            // (`route_table_ids` filled in from association resources): it is not a reference.
+            if self.plan.config_of(res).is_some() {
+                return Resolution::Absent;
+            }
             return Resolution::Unknown(if self.plan.config.present {
                 "unknown until apply and not in configuration".into()
             } else {
@@ -372,9 +377,18 @@ impl<'p> Resolver<'p> {
             if group.outputs.is_empty() {
                 return Err(format!("module.{name} is used as a whole object"));
             }
-            for instance in self.select_module_instances(module, name, group, &parsed, ctx) {
+            let instances = self.select_module_instances(module, name, group, &parsed, ctx);
+            let module_indexed =
+                instances.len() == 1 && self.plan.module_instances_of(module, name).len() > 1;
+            for instance in instances {
                 for output in &group.outputs {
-                    out.extend(self.eval_output(&instance, output, depth + 1)?);
+                    let referents = self.eval_output(&instance, output, depth + 1)?;
+                    if module_indexed {
+                        out.extend(referents);
+                    } else {
+                        // `module.m.ids[count.index]`: index the output's list like a resource's.
+                        out.extend(self.align_list(referents, &parsed, ctx));
+                    }
                 }
             }
         }
@@ -390,6 +404,50 @@ impl<'p> Resolver<'p> {
             ));
         }
         Ok(out)
+    }
+
+    /// Picks one element of a list of instances of a single resource by `count.index` or
+    /// `each.key`, when the expression uses one; otherwise returns the list unchanged.
+    fn align_list(
+        &self,
+        referents: BTreeSet<Referent>,
+        parsed: &ParsedRefs,
+        ctx: &Ctx,
+    ) -> BTreeSet<Referent> {
+        let ids: Vec<ResId> = referents
+            .iter()
+            .filter_map(|r| match r {
+                Referent::Resource { id, .. } => Some(*id),
+                Referent::Known(_) => None,
+            })
+            .collect();
+        if ids.len() < 2 || ids.len() != referents.len() {
+            return referents;
+        }
+        let first = &self.plan.resources[ids[0]].address;
+        let same_resource = ids.iter().all(|id| {
+            let a = &self.plan.resources[*id].address;
+            a.module == first.module && a.rtype == first.rtype && a.name == first.name
+        });
+        if !same_resource {
+            return referents;
+        }
+        let mut sorted = ids.clone();
+        sorted.sort_by(|a, b| {
+            self.plan.resources[*a]
+                .address
+                .cmp(&self.plan.resources[*b].address)
+        });
+        sorted.dedup();
+        let group = ResourceGroup::default();
+        let picked = select_instances(self.plan, &sorted, &group, parsed, ctx);
+        if picked.len() == sorted.len() {
+            return referents;
+        }
+        referents
+            .into_iter()
+            .filter(|r| matches!(r, Referent::Resource { id, .. } if picked.contains(id)))
+            .collect()
     }
 
     fn eval_output(&self, module: &ModulePath, output: &str, depth: u32) -> Referents {

@@ -6,12 +6,13 @@
 //! what they could not check instead of guessing.
 
 pub mod docs;
+pub mod facts;
 mod finding;
 pub mod options;
 pub mod prices;
 pub mod registry;
 pub mod rules;
-pub mod services;
+pub use vpclint_plan::services;
 
 pub use finding::{Category, Cost, Finding, Related, RuleMeta, Severity, Unchecked};
 pub use options::RuleOptions;
