@@ -534,6 +534,11 @@ impl<'p> Network<'p> {
         served
     }
 
+    /// Every route in the plan (inline and `aws_route`) whose table is known.
+    pub fn all_routes(&self) -> &[Route] {
+        &self.routes
+    }
+
     pub fn route(&self, index: usize) -> &Route {
         &self.routes[index]
     }
