@@ -34,9 +34,9 @@ impl Endpoint {
     pub fn service(&self) -> Fact<String> {
         match &self.service_name {
             Fact::Known(name) => match services::parse(name) {
-                Some(s) => Fact::Known(s.service.to_string()),
+                Some(s) if !s.customer => Fact::Known(s.service.to_string()),
                 // A customer endpoint service or another name: known, and not an AWS service.
-                None => Fact::Known(String::new()),
+                _ => Fact::Known(String::new()),
             },
             Fact::Unknown => Fact::Unknown,
             Fact::Absent => Fact::Unknown,
@@ -135,18 +135,19 @@ impl<'p> Network<'p> {
     /// Facts about a VPC endpoint node.
     pub fn endpoint(&self, node: NodeRef) -> Endpoint {
         let values = &self.resource(node).expect("endpoint is a resource").values;
-        let endpoint_type = match values.str("vpc_endpoint_type") {
-            Fact::Known("Gateway") | Fact::Absent => Fact::Known(EndpointType::Gateway),
-            Fact::Known("Interface") => Fact::Known(EndpointType::Interface),
-            Fact::Known("GatewayLoadBalancer") => Fact::Known(EndpointType::GatewayLoadBalancer),
-            Fact::Known(_) => Fact::Known(EndpointType::Other),
-            Fact::Unknown => Fact::Unknown,
-        };
+        let endpoint_type = self
+            .str_or_default(node, "vpc_endpoint_type", "Gateway")
+            .map(|t| match t.as_str() {
+                "Gateway" => EndpointType::Gateway,
+                "Interface" => EndpointType::Interface,
+                "GatewayLoadBalancer" => EndpointType::GatewayLoadBalancer,
+                _ => EndpointType::Other,
+            });
         let extras = self.extras();
         let private_dns = match extras.private_dns.get(&node) {
             Some(f) => f.or_default_value(false),
             None if extras.unresolved_private_dns => Fact::Unknown,
-            None => values.bool("private_dns_enabled").or_default_value(false),
+            None => self.bool_or_default(node, "private_dns_enabled", false),
         };
         let policy = match extras.policy.get(&node) {
             Some(Fact::Known(p)) => Fact::Known(Some(p.clone())),
@@ -169,7 +170,57 @@ impl<'p> Network<'p> {
             endpoint_type,
             private_dns,
             policy,
-            service_region: values.str("service_region").map(str::to_string),
+            // Not configured on a new endpoint: no cross-Region service.
+            service_region: match self.str_or_default(node, "service_region", "") {
+                Fact::Known(r) if r.is_empty() => Fact::Absent,
+                other => other,
+            },
+        }
+    }
+
+    /// A boolean argument with the provider's default: an argument left out of the configuration
+    /// of a resource this plan creates takes the default, even where the provider shows it as
+    /// known only after apply (an optional, computed argument).
+    pub fn bool_or_default(&self, node: NodeRef, attribute: &str, default: bool) -> Fact<bool> {
+        let Some(r) = self.resource(node) else {
+            return Fact::Unknown;
+        };
+        match r.values.bool(attribute) {
+            Fact::Absent => Fact::Known(default),
+            Fact::Unknown
+                if matches!(
+                    r.action,
+                    crate::model::Action::Create | crate::model::Action::Replace
+                ) && self.is_unconfigured(node, attribute) =>
+            {
+                Fact::Known(default)
+            }
+            other => other,
+        }
+    }
+
+    /// A string argument with the provider's default (see [`Network::bool_or_default`]).
+    pub fn str_or_default(
+        &self,
+        node: NodeRef,
+        attribute: &str,
+        default: &'static str,
+    ) -> Fact<String> {
+        let Some(r) = self.resource(node) else {
+            return Fact::Unknown;
+        };
+        match r.values.str(attribute) {
+            Fact::Known(v) => Fact::Known(v.to_string()),
+            Fact::Absent => Fact::Known(default.to_string()),
+            Fact::Unknown
+                if matches!(
+                    r.action,
+                    crate::model::Action::Create | crate::model::Action::Replace
+                ) && self.is_unconfigured(node, attribute) =>
+            {
+                Fact::Known(default.to_string())
+            }
+            Fact::Unknown => Fact::Unknown,
         }
     }
 
@@ -240,11 +291,8 @@ impl<'p> Network<'p> {
         };
         // The default VPC has both on; aws_vpc defaults hostnames off.
         let default_vpc = r.rtype() == "aws_default_vpc";
-        let support = r.values.bool("enable_dns_support").or_default_value(true);
-        let hostnames = r
-            .values
-            .bool("enable_dns_hostnames")
-            .or_default_value(default_vpc);
+        let support = self.bool_or_default(vpc, "enable_dns_support", true);
+        let hostnames = self.bool_or_default(vpc, "enable_dns_hostnames", default_vpc);
         if r.is_data() {
             // A data source reports both when it was read; absent means not read.
             let known = |f: Fact<bool>| if f == Fact::Absent { Fact::Unknown } else { f };
@@ -334,21 +382,13 @@ impl<'p> Network<'p> {
 
     /// A NAT gateway's connectivity (`public` by default) and whether it is regional.
     pub fn nat_is_private(&self, nat: NodeRef) -> Fact<bool> {
-        self.resource(nat)
-            .map_or(Fact::Unknown, |r| match r.values.str("connectivity_type") {
-                Fact::Known(t) => Fact::Known(t == "private"),
-                Fact::Absent => Fact::Known(false),
-                Fact::Unknown => Fact::Unknown,
-            })
+        self.str_or_default(nat, "connectivity_type", "public")
+            .map(|t| t == "private")
     }
 
     pub fn nat_is_regional(&self, nat: NodeRef) -> Fact<bool> {
-        self.resource(nat)
-            .map_or(Fact::Unknown, |r| match r.values.str("availability_mode") {
-                Fact::Known(m) => Fact::Known(m == "regional"),
-                Fact::Absent => Fact::Known(false),
-                Fact::Unknown => Fact::Unknown,
-            })
+        self.str_or_default(nat, "availability_mode", "zonal")
+            .map(|m| m == "regional")
     }
 
     /// The single subnet a zonal NAT gateway is placed in.

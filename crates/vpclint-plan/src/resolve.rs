@@ -383,7 +383,9 @@ impl<'p> Resolver<'p> {
             for instance in instances {
                 for output in &group.outputs {
                     let referents = self.eval_output(&instance, output, depth + 1)?;
-                    if module_indexed {
+                    if let Some(keys) = group.output_keys.get(output) {
+                        out.extend(self.pick_elements(referents, keys)?);
+                    } else if module_indexed {
                         out.extend(referents);
                     } else {
                         // `module.m.ids[count.index]`: index the output's list like a resource's.
@@ -448,6 +450,57 @@ impl<'p> Resolver<'p> {
             .into_iter()
             .filter(|r| matches!(r, Referent::Resource { id, .. } if picked.contains(id)))
             .collect()
+    }
+
+    /// Elements of an output's list (or map) by literal index: position in the sorted instances
+    /// of one resource, or the instance with that `for_each` key.
+    fn pick_elements(
+        &self,
+        referents: BTreeSet<Referent>,
+        keys: &BTreeSet<InstanceKey>,
+    ) -> Referents {
+        let mut ids: Vec<ResId> = Vec::new();
+        for r in &referents {
+            match r {
+                Referent::Resource { id, .. } => ids.push(*id),
+                Referent::Known(_) => {
+                    return Err("an indexed module output holds known values".into())
+                }
+            }
+        }
+        ids.sort_by(|a, b| {
+            self.plan.resources[*a]
+                .address
+                .cmp(&self.plan.resources[*b].address)
+        });
+        ids.dedup();
+        let same_resource = ids.windows(2).all(|w| {
+            let (a, b) = (
+                &self.plan.resources[w[0]].address,
+                &self.plan.resources[w[1]].address,
+            );
+            a.module == b.module && a.rtype == b.rtype && a.name == b.name
+        });
+        if !same_resource {
+            return Err("an indexed module output mixes resources".into());
+        }
+        let mut picked = BTreeSet::new();
+        for key in keys {
+            let id = match key {
+                InstanceKey::Int(i) => usize::try_from(*i).ok().and_then(|i| ids.get(i).copied()),
+                InstanceKey::Str(_) => ids
+                    .iter()
+                    .copied()
+                    .find(|id| self.plan.resources[*id].address.key.as_ref() == Some(key)),
+            };
+            match id {
+                Some(id) => {
+                    picked.insert(Referent::Resource { id, attr: None });
+                }
+                None => return Err(format!("module output index {key} is out of range")),
+            }
+        }
+        Ok(picked)
     }
 
     fn eval_output(&self, module: &ModulePath, output: &str, depth: u32) -> Referents {
@@ -662,6 +715,8 @@ struct ResourceGroup {
 struct ModuleGroup {
     keys: BTreeSet<InstanceKey>,
     outputs: BTreeSet<String>,
+    /// Literal indexes applied to an output's value.
+    output_keys: BTreeMap<String, BTreeSet<InstanceKey>>,
 }
 
 /// The references of one expression, grouped by what they name.
@@ -719,6 +774,14 @@ impl ParsedRefs {
                         next = 3;
                     }
                     if let Some(output) = attr(next) {
+                        // `module.m.ids[0]`: Terraform writes the literal index after the output.
+                        if let Some(Segment::Index(k)) = segments.get(next + 1) {
+                            group
+                                .output_keys
+                                .entry(output.clone())
+                                .or_default()
+                                .insert(k.clone());
+                        }
                         group.outputs.insert(output);
                     }
                 }

@@ -7,25 +7,33 @@ pub const GATEWAY_SERVICES: &[&str] = &["s3", "dynamodb", "s3express"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceName<'a> {
     pub region: Option<&'a str>,
-    /// `s3`, `ecr.dkr`, `dynamodb`; `-fips` variants keep their suffix.
+    /// `s3`, `ecr.dkr`, `dynamodb`; `-fips` variants keep their suffix; `vpce-svc-…` for a
+    /// customer endpoint service.
     pub service: &'a str,
+    /// A customer endpoint service (`com.amazonaws.vpce.<region>.vpce-svc-…`), not an AWS service.
+    pub customer: bool,
 }
 
 /// Parses `com.amazonaws.eu-west-1.ecr.dkr`; global names (`com.amazonaws.iam`) have no region.
-/// Customer endpoint services (`com.amazonaws.vpce.<region>.vpce-svc-…`) and other names give None.
+/// Customer endpoint services (`com.amazonaws.vpce.<region>.vpce-svc-…`) are marked `customer`;
+/// names of other forms (`aws.sagemaker.<region>.notebook`) give None.
 pub fn parse(name: &str) -> Option<ServiceName<'_>> {
     let rest = name.strip_prefix("com.amazonaws.")?;
-    if rest.starts_with("vpce.") {
-        return None;
-    }
+    let (rest, customer) = match rest.strip_prefix("vpce.") {
+        Some(r) => (r, true),
+        None => (rest, false),
+    };
     match rest.split_once('.') {
         Some((region, service)) if looks_like_region(region) => Some(ServiceName {
             region: Some(region),
             service,
+            customer,
         }),
+        _ if customer => None,
         _ => Some(ServiceName {
             region: None,
             service: rest,
+            customer,
         }),
     }
 }
@@ -55,7 +63,8 @@ mod tests {
             parse("com.amazonaws.eu-west-1.ecr.dkr"),
             Some(ServiceName {
                 region: Some("eu-west-1"),
-                service: "ecr.dkr"
+                service: "ecr.dkr",
+                customer: false
             })
         );
         assert_eq!(
@@ -63,7 +72,9 @@ mod tests {
             Some("us-gov-west-1")
         );
         assert_eq!(parse("com.amazonaws.iam").unwrap().region, None);
-        assert_eq!(parse("com.amazonaws.vpce.us-east-1.vpce-svc-123"), None);
+        let customer = parse("com.amazonaws.vpce.us-east-1.vpce-svc-123").unwrap();
+        assert!(customer.customer);
+        assert_eq!(customer.region, Some("us-east-1"));
         assert_eq!(parse("aws.sagemaker.us-east-1.notebook"), None);
     }
 }

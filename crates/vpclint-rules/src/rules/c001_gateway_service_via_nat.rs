@@ -59,7 +59,8 @@ impl Rule for GatewayServiceViaNat {
             let vpc = network.vpc_of(table);
             let mut missing = Vec::new();
             for service in &services {
-                match facts::has_endpoint_for(network, vpc, service, true) {
+                // DynamoDB Interface endpoints have no private DNS: only S3's can take SDK traffic.
+                match facts::has_endpoint_for(network, vpc, service, *service == "s3") {
                     Fact::Known(None) => missing.push(*service),
                     Fact::Known(Some(_)) => {}
                     _ => ctx.unchecked(
@@ -91,6 +92,7 @@ fn finding(
         .map(|s| if *s == "s3" { "S3" } else { "DynamoDB" })
         .collect();
     let services = names.join(" and ");
+    let either = names.join(" or ");
     let subnet_addresses: Vec<String> = subnets.iter().map(|s| network.address(*s)).collect();
     let price = facts::prices_at(network, nat).or_else(|| facts::prices_at(network, table));
     let (charge, cost) = match price {
@@ -113,7 +115,7 @@ fn finding(
         ),
     };
     let message = format!(
-        "traffic to {services} from {} subnet(s) goes through NAT gateway {} at {charge}; the VPC has no {services} Gateway endpoint",
+        "traffic to {services} from {} subnet(s) goes through NAT gateway {} at {charge}; the VPC has no Gateway endpoint for {either}",
         subnets.len(),
         network.address(nat),
     );

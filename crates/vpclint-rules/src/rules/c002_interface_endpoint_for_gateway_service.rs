@@ -88,7 +88,7 @@ impl Rule for InterfaceEndpointForGatewayService {
             let region = facts::region(network, node).unwrap_or_else(|| "REGION".into());
             let Fact::Known(vpc) = e.vpc else { continue };
             let message = format!(
-                "in-VPC traffic to {name} pays for Interface endpoint {} where a {name} Gateway endpoint would carry it free; the VPC has none",
+                "in-VPC traffic to {name} pays for Interface endpoint {} where a Gateway endpoint would carry it free; the VPC has no {name} Gateway endpoint",
                 network.address(node)
             );
             let fix = format!(

@@ -29,6 +29,11 @@ impl Rule for GatewayEndpointNoRouteTables {
             if !e.is_type(EndpointType::Gateway) {
                 continue;
             }
+            // A Gateway endpoint for a service that has none is N003's finding.
+            if !matches!(e.service(), Fact::Known(ref s) if vpclint_plan::services::is_gateway_service(s))
+            {
+                continue;
+            }
             let tables = network.endpoint_route_tables(node);
             if !tables.complete {
                 ctx.unchecked(

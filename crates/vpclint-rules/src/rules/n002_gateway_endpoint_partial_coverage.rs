@@ -97,7 +97,7 @@ impl Rule for GatewayEndpointPartialCoverage {
             }
             let names: Vec<String> = missing.iter().map(|t| network.address(*t)).collect();
             let message = format!(
-                "NAT-routed route table(s) {} are not associated with {service} Gateway endpoint {}; their {service} traffic still goes through the NAT gateway",
+                "route table(s) {} send default traffic to a NAT gateway but are not associated with {service} Gateway endpoint {}; their {service} traffic still goes through the NAT",
                 facts::list(&names),
                 network.address(*node)
             );

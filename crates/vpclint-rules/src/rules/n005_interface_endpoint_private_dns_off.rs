@@ -34,11 +34,12 @@ impl Rule for InterfaceEndpointPrivateDnsOff {
             let Fact::Known(name) = &e.service_name else {
                 continue;
             };
-            // AWS services only; S3's private DNS works differently (and needs a Gateway endpoint).
+            // AWS services only. S3's private DNS works differently (it needs a Gateway endpoint
+            // for in-VPC traffic), and DynamoDB Interface endpoints support no private DNS.
             let Some(parsed) = services::parse(name) else {
                 continue;
             };
-            if parsed.service == "s3" {
+            if parsed.customer || matches!(parsed.service, "s3" | "dynamodb") {
                 continue;
             }
             match e.private_dns {

@@ -101,15 +101,40 @@ impl Rule for MissingServiceEndpoints {
                 );
                 continue;
             }
+            // A Gateway endpoint serves only the route tables it is associated with: S3 counts when
+            // it covers every table of the workload's subnets (or an Interface endpoint answers).
+            let tables: Vec<NodeRef> = placement
+                .nodes
+                .iter()
+                .filter_map(|s| network.route_table_of(*s).known())
+                .collect();
+            let mut uncertain = false;
             let present: Vec<String> = endpoints
                 .iter()
-                .filter(|e| !matches!(e.endpoint_type, Fact::Known(EndpointType::Other)))
+                .filter(|e| match e.endpoint_type {
+                    Fact::Known(EndpointType::Gateway) => {
+                        let covered = network.endpoint_route_tables(e.node);
+                        let all = tables.iter().all(|t| covered.nodes.contains(t));
+                        uncertain |= !all && !covered.complete;
+                        all
+                    }
+                    Fact::Known(EndpointType::Interface) => true,
+                    _ => false,
+                })
                 .filter_map(|e| e.service().known())
                 .collect();
             let missing: Vec<String> = needed
                 .into_iter()
                 .filter(|s| !present.contains(s))
                 .collect();
+            if !missing.is_empty() && uncertain {
+                ctx.unchecked(
+                    &META,
+                    network.address(workload),
+                    "a Gateway endpoint's route tables are unknown",
+                );
+                continue;
+            }
             if missing.is_empty() {
                 continue;
             }

@@ -25,10 +25,9 @@ impl Rule for PublicIpInNatSubnet {
     fn check(&self, ctx: &mut Context<'_, '_>) {
         let network = ctx.network;
         for subnet in network.nodes(NodeKind::Subnet) {
-            let Some(r) = network.resource(subnet) else {
-                continue;
-            };
-            if r.values.bool("map_public_ip_on_launch") != Fact::Known(true) {
+            if network.bool_or_default(subnet, "map_public_ip_on_launch", false)
+                != Fact::Known(true)
+            {
                 continue;
             }
             match network.subnet_class(subnet) {
