@@ -428,35 +428,44 @@ impl<'p> Network<'p> {
     }
 
     /// An Interface endpoint for a service in the VPC whose private DNS answers for the service.
+    ///
+    /// Only an endpoint that could answer makes the answer unknown: one in another known VPC, of
+    /// another known type or service, or with private DNS (or its VPC's DNS) known to be off never
+    /// does, even when the subnet's own VPC is unknown.
     fn interface_endpoint_for(&self, vpc: Fact<NodeRef>, service: &str) -> Fact<Option<NodeRef>> {
-        let Fact::Known(vpc) = vpc else {
-            return Fact::Unknown;
-        };
-        let (endpoints, complete) = self.endpoints_in(vpc);
-        let mut uncertain = !complete;
-        let (support, hostnames) = self.vpc_dns(vpc);
-        for e in endpoints {
-            if !e.is_type(EndpointType::Interface) {
-                if e.endpoint_type.is_unknown() {
-                    uncertain = true;
-                }
-                continue;
+        let mut uncertain = false;
+        for node in self.nodes(NodeKind::VpcEndpoint) {
+            let e = self.endpoint(node);
+            let same_vpc = match (e.vpc, vpc) {
+                (Fact::Known(a), Fact::Known(b)) if a != b => continue,
+                (Fact::Known(_), Fact::Known(_)) => true,
+                _ => false,
+            };
+            match e.endpoint_type {
+                Fact::Known(EndpointType::Interface) => {}
+                Fact::Known(_) => continue,
+                _ => {}
             }
             match e.service() {
                 Fact::Known(s) if s == service => {}
                 Fact::Known(_) => continue,
-                _ => {
-                    uncertain = true;
-                    continue;
-                }
+                _ => {}
             }
+            let (support, hostnames) = match e.vpc {
+                Fact::Known(v) => self.vpc_dns(v),
+                _ => (Fact::Unknown, Fact::Unknown),
+            };
             match (e.private_dns, support, hostnames) {
-                (Fact::Known(true), Fact::Known(true), Fact::Known(true)) => {
-                    return Fact::Known(Some(e.node))
-                }
                 (Fact::Known(false), _, _)
                 | (_, Fact::Known(false), _)
                 | (_, _, Fact::Known(false)) => {}
+                (Fact::Known(true), Fact::Known(true), Fact::Known(true))
+                    if same_vpc
+                        && e.is_type(EndpointType::Interface)
+                        && e.service() == Fact::Known(service.to_string()) =>
+                {
+                    return Fact::Known(Some(node))
+                }
                 _ => uncertain = true,
             }
         }

@@ -39,9 +39,29 @@ pub struct CheckArgs {
     pub plans: Vec<String>,
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output format.
+    /// Report format on standard output.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+    /// Also write a report to a file, as FORMAT=PATH (repeatable): `--output sarif=vpclint.sarif`.
+    #[arg(long, value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub output: Vec<OutputArg>,
+    /// The root module's directory, for locating findings in `.tf` files [default: the plan's
+    /// directory, then the current directory].
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
+    /// Paths in SARIF and GitHub output are relative to this directory [default: the git top-level
+    /// of the source directory].
+    #[arg(long, value_name = "DIR")]
+    pub repo_root: Option<PathBuf>,
+    /// SARIF `automationDetails.id`, to tell apart several vpclint analyses of one commit.
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// When to colour the human report (`auto` honours NO_COLOR and whether stdout is a terminal).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Leave the elapsed time out of the human summary (reproducible output).
+    #[arg(long)]
+    pub no_timing: bool,
     /// Run only these rules (ids or slugs, comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub select: Vec<String>,
@@ -55,8 +75,59 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
+    /// Diagnostics with the `.tf` snippet, then a summary.
     Human,
+    /// Findings with their locations, for scripts.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands: inline pull-request annotations.
+    Github,
+    /// A table for a pull-request comment.
+    Markdown,
+}
+
+impl CheckFormat {
+    pub fn report_format(self) -> vpclint_report::Format {
+        match self {
+            CheckFormat::Human => vpclint_report::Format::Human,
+            CheckFormat::Json => vpclint_report::Format::Json,
+            CheckFormat::Sarif => vpclint_report::Format::Sarif,
+            CheckFormat::Github => vpclint_report::Format::Github,
+            CheckFormat::Markdown => vpclint_report::Format::Markdown,
+        }
+    }
+}
+
+/// `--output FORMAT=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputArg {
+    pub format: vpclint_report::Format,
+    pub path: PathBuf,
+}
+
+fn parse_output(text: &str) -> Result<OutputArg, String> {
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=PATH, got {text:?}"))?;
+    let format: vpclint_report::Format = format.parse()?;
+    if path.is_empty() {
+        return Err(format!("no path after {format}="));
+    }
+    if path == "-" {
+        return Err("standard output takes --format, not --output".to_string());
+    }
+    Ok(OutputArg {
+        format,
+        path: PathBuf::from(path),
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

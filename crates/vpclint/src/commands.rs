@@ -1,13 +1,17 @@
 //! The subcommands.
 
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
 use rayon::prelude::*;
 use serde_json::json;
 use vpclint_plan::input::{ReadOptions, Source};
 use vpclint_plan::network::Network;
 use vpclint_plan::{Plan, PlanError};
+use vpclint_report::{InputError, LocateOptions, Locator, PlanReport, RenderOptions, Report};
 use vpclint_rules::{registry, RuleOptions, Severity};
 
-use crate::cli::{CheckArgs, CheckFormat, Cli, Command, FailOn, GraphArgs, InputArgs, ListFormat};
+use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, GraphArgs, InputArgs, ListFormat};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -33,6 +37,7 @@ fn load(arg: &str, options: &ReadOptions) -> Result<Plan, PlanError> {
 }
 
 fn check(args: CheckArgs) -> Result<u8, String> {
+    let started = Instant::now();
     let options = read_options(&args.input);
     let rule_options = RuleOptions {
         select: args.select.clone(),
@@ -44,74 +49,79 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             return Err(format!("unknown rule {name:?} (see `vpclint rules`)"));
         }
     }
-    // Plans are independent: read and check them in parallel, report in input order.
-    let results: Vec<Result<(vpclint_rules::Outcome, usize), PlanError>> = args
+    for (i, out) in args.output.iter().enumerate() {
+        if args.output[..i].iter().any(|o| o.path == out.path) {
+            return Err(format!("--output names {} twice", out.path.display()));
+        }
+    }
+    let locator = Locator::new(LocateOptions {
+        source_dir: args.source_dir.clone(),
+        repo_root: args.repo_root.clone(),
+        display_base: std::env::current_dir().ok(),
+        ..LocateOptions::default()
+    });
+    // Plans are independent: read, check and locate them in parallel, report in input order.
+    let results: Vec<Result<PlanReport, PlanError>> = args
         .plans
         .par_iter()
         .map(|arg| {
             let plan = load(arg, &options)?;
-            let network = Network::build(&plan);
-            let outcome = vpclint_rules::run(&network, &rule_options);
-            Ok((outcome, plan.resources.len()))
+            let outcome = {
+                let network = Network::build(&plan);
+                vpclint_rules::run(&network, &rule_options)
+            };
+            Ok(locator.report(&plan, outcome))
         })
         .collect();
-    let mut findings = Vec::new();
-    let mut unchecked = Vec::new();
-    let mut errors = Vec::new();
-    let mut resources = 0;
+    let mut report = Report {
+        rules: registry::RULES.iter().map(|r| r.meta()).collect(),
+        ..Report::default()
+    };
     for result in results {
         match result {
-            Ok((outcome, n)) => {
-                findings.extend(outcome.findings);
-                unchecked.extend(outcome.unchecked);
-                resources += n;
+            Ok(plan) => report.plans.push(plan),
+            Err(e) => {
+                eprintln!("error: {e}");
+                report.errors.push(InputError {
+                    plan: e.file.clone(),
+                    message: e.to_string(),
+                });
             }
-            Err(e) => errors.push(e),
         }
     }
-    for e in &errors {
-        eprintln!("error: {e}");
+    report.elapsed = Some(started.elapsed());
+
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let render_options = RenderOptions {
+        color: use_color(args.color, stdout_is_terminal),
+        width: terminal_width(stdout_is_terminal),
+        timing: !args.no_timing,
+        category: args.category.clone(),
+        ..RenderOptions::default()
+    };
+    for out in &args.output {
+        // Files never get colour.
+        let file_options = RenderOptions {
+            color: false,
+            ..render_options.clone()
+        };
+        let text = vpclint_report::render(out.format, &report, &file_options);
+        vpclint_report::write_atomically(&out.path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", out.path.display()))?;
     }
-    match args.format {
-        CheckFormat::Json => {
-            let doc = json!({
-                "version": 1,
-                "findings": findings,
-                "summary": {
-                    "plans": args.plans.len() - errors.len(),
-                    "errors": errors.len(),
-                    "resources": resources,
-                    "findings": findings.len(),
-                    "unchecked": unchecked.len(),
-                },
-                "unchecked": unchecked,
-            });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
-            );
-        }
-        CheckFormat::Human => {
-            for f in &findings {
-                println!(
-                    "{}: {} [{} {}] {}",
-                    f.address,
-                    f.severity.as_str(),
-                    f.rule,
-                    f.slug,
-                    f.message
-                );
-            }
-            println!(
-                "{} plan(s), {} resource instance(s), {} finding(s), {} check(s) skipped on unknown values",
-                args.plans.len() - errors.len(),
-                resources,
-                findings.len(),
-                unchecked.len()
-            );
-        }
+    let text = vpclint_report::render(args.format.report_format(), &report, &render_options);
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => {}
+        // `vpclint check ... | head` is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(format!("cannot write to standard output: {e}")),
     }
-    if !errors.is_empty() {
+
+    if !report.errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
     let threshold = match args.fail_on {
@@ -120,8 +130,42 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
     };
-    let failing = threshold.is_some_and(|t| findings.iter().any(|f| f.severity.at_least(t)));
-    Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if report.fails(threshold) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// `--color`: `auto` colours a terminal unless NO_COLOR is set (to anything but the empty
+/// string) or TERM is `dumb`.
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+            let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+            is_terminal && !no_color && !dumb
+        }
+    }
+}
+
+/// The human report's width: `COLUMNS`, else the terminal's, else 100.
+fn terminal_width(is_terminal: bool) -> usize {
+    if let Some(cols) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+    {
+        return cols;
+    }
+    if is_terminal {
+        if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size() {
+            return usize::from(w);
+        }
+    }
+    100
 }
 
 fn graph(args: GraphArgs) -> Result<u8, String> {

@@ -1,0 +1,194 @@
+//! The JSON report: `{"version": 1, "findings": [...], "unchecked": [...], "errors": [...],
+//! "summary": {...}}`. Findings keep every field of [`vpclint_rules::Finding`] and add their
+//! `fingerprint` and `location` (and each related resource's location).
+
+use std::io;
+
+use serde::Serialize;
+use vpclint_rules::{Category, Cost, Severity};
+
+use crate::locate::{Location, LocationKind};
+use crate::{Emitter, Report};
+
+/// The version of this document's shape.
+pub const JSON_VERSION: u32 = 1;
+
+pub struct JsonEmitter;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    unchecked: Vec<JsonUnchecked<'a>>,
+    errors: Vec<JsonError<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    slug: &'a str,
+    severity: Severity,
+    category: Category,
+    address: &'a str,
+    plan: &'a str,
+    message: &'a str,
+    help: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<&'a str>,
+    related: Vec<JsonRelated<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cost: Option<&'a Cost>,
+    doc_url: &'a str,
+    fingerprint: String,
+    location: JsonLocation,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    address: &'a str,
+    label: &'a str,
+    location: JsonLocation,
+}
+
+/// A location: 1-based lines and columns (Unicode code points), end exclusive.
+#[derive(Serialize)]
+pub struct JsonLocation {
+    /// Relative to the repository root when inside it.
+    pub file: String,
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// `resource`, `module_call` or `plan`.
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module_source: Option<String>,
+}
+
+impl JsonLocation {
+    pub fn new(loc: &Location) -> JsonLocation {
+        let (start, end) = (loc.start(), loc.end());
+        let (module, module_source) = match &loc.kind {
+            LocationKind::ModuleCall { name, source } => (Some(name.clone()), source.clone()),
+            _ => (None, None),
+        };
+        JsonLocation {
+            file: loc.file.path(),
+            start_line: start.line,
+            start_column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            kind: loc.kind.as_str(),
+            module,
+            module_source,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonUnchecked<'a> {
+    plan: &'a str,
+    rule: &'a str,
+    address: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    plan: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    plans: usize,
+    errors: usize,
+    resources: usize,
+    findings: usize,
+    by_severity: BySeverity,
+    unchecked: usize,
+}
+
+#[derive(Serialize)]
+struct BySeverity {
+    error: usize,
+    warning: usize,
+    note: usize,
+}
+
+impl Emitter for JsonEmitter {
+    fn emit(&self, out: &mut dyn io::Write, report: &Report) -> io::Result<()> {
+        let s = report.summary();
+        let doc = JsonReport {
+            version: JSON_VERSION,
+            findings: report
+                .findings()
+                .map(|lf| {
+                    let f = &lf.finding;
+                    JsonFinding {
+                        rule: f.rule,
+                        slug: f.slug,
+                        severity: f.severity,
+                        category: f.category,
+                        address: &f.address,
+                        plan: &f.plan,
+                        message: &f.message,
+                        help: &f.help,
+                        fix: f.fix.as_deref(),
+                        related: f
+                            .related
+                            .iter()
+                            .zip(&lf.related)
+                            .map(|(r, loc)| JsonRelated {
+                                address: &r.address,
+                                label: &r.label,
+                                location: JsonLocation::new(loc),
+                            })
+                            .collect(),
+                        cost: f.cost.as_ref(),
+                        doc_url: &f.doc_url,
+                        fingerprint: f.fingerprint(),
+                        location: JsonLocation::new(&lf.location),
+                    }
+                })
+                .collect(),
+            unchecked: report
+                .plans
+                .iter()
+                .flat_map(|p| {
+                    p.unchecked.iter().map(|u| JsonUnchecked {
+                        plan: &p.name,
+                        rule: u.rule,
+                        address: &u.address,
+                        reason: &u.reason,
+                    })
+                })
+                .collect(),
+            errors: report
+                .errors
+                .iter()
+                .map(|e| JsonError {
+                    plan: &e.plan,
+                    message: &e.message,
+                })
+                .collect(),
+            summary: JsonSummary {
+                plans: s.plans,
+                errors: s.errors,
+                resources: s.resources,
+                findings: s.findings,
+                by_severity: BySeverity {
+                    error: s.error,
+                    warning: s.warning,
+                    note: s.note,
+                },
+                unchecked: s.unchecked,
+            },
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        out.write_all(b"\n")
+    }
+}

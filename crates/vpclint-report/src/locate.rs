@@ -1,0 +1,601 @@
+//! Where a finding lands: the `resource` block in a `.tf` file, the `module` block that calls a
+//! registry or git module, or, without sources, the resource's object in the plan JSON.
+//!
+//! Sources are found from the plan's directory (or `--source-dir`): the root module's `.tf` files,
+//! then, along the resource's module path, each local module call's `source` (`./modules/x`). A
+//! module whose source is not on disk (registry, git, ...) is represented by its call block in the
+//! caller: that is where a user changes what the module builds.
+
+mod plan_json;
+mod tf;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use vpclint_plan::address::Mode;
+use vpclint_plan::config::ConfigModule;
+use vpclint_plan::{Address, Plan};
+use vpclint_rules::{Finding, Outcome};
+
+use crate::PlanReport;
+
+pub use plan_json::PlanJsonIndex;
+
+/// A text findings point into: a `.tf` file or a plan JSON.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path shown to a person (relative to the display base when it is under it).
+    pub display: String,
+    /// The path relative to the repository root, `/`-separated; `None` outside the repository or
+    /// when the text is not a file (standard input).
+    pub repo_path: Option<String>,
+    /// The absolute path, when the text is a file.
+    pub abs_path: Option<PathBuf>,
+    pub kind: SourceKind,
+    text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A Terraform `.tf` file.
+    Terraform,
+    /// The plan JSON (`terraform show -json`).
+    Plan,
+}
+
+/// A 1-based line and a 1-based column counted in Unicode code points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(
+        display: String,
+        repo_path: Option<String>,
+        abs_path: Option<PathBuf>,
+        kind: SourceKind,
+        text: Arc<str>,
+    ) -> SourceFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceFile {
+            display,
+            repo_path,
+            abs_path,
+            kind,
+            text,
+            line_starts,
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text as a shared string (for miette's `NamedSource`).
+    pub fn shared_text(&self) -> Arc<str> {
+        Arc::clone(&self.text)
+    }
+
+    /// The position of a byte offset (clamped to the text and to a character boundary).
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        Position {
+            line,
+            column: self.text[start..offset].chars().count() + 1,
+        }
+    }
+
+    /// The byte range of the line holding `offset`, without its line break.
+    pub fn line_range(&self, offset: usize) -> Range<usize> {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&next| next - 1);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        start..end.max(start)
+    }
+
+    /// The path machine-readable reports use: relative to the repository root when the file is in
+    /// it, else absolute, else the display name.
+    pub fn path(&self) -> String {
+        if let Some(p) = &self.repo_path {
+            return p.clone();
+        }
+        if let Some(p) = &self.abs_path {
+            return p.display().to_string();
+        }
+        self.display.clone()
+    }
+}
+
+/// What a location is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocationKind {
+    /// The resource's own `resource` or `data` block.
+    Resource,
+    /// The `module` block calling a module whose sources are not on disk.
+    ModuleCall {
+        /// The call's name (`vpc` in `module "vpc"`).
+        name: String,
+        /// Its `source` (`terraform-aws-modules/vpc/aws`), when known.
+        source: Option<String>,
+    },
+    /// The resource's object in the plan JSON.
+    Plan,
+}
+
+impl LocationKind {
+    /// The short name machine-readable reports use.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LocationKind::Resource => "resource",
+            LocationKind::ModuleCall { .. } => "module_call",
+            LocationKind::Plan => "plan",
+        }
+    }
+}
+
+/// A place in a source file.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub file: Arc<SourceFile>,
+    /// The whole block or JSON object.
+    pub span: Range<usize>,
+    /// The part a person's eye goes to: the block header, or the `"address": ...` member.
+    pub focus: Range<usize>,
+    pub kind: LocationKind,
+}
+
+impl Location {
+    pub fn start(&self) -> Position {
+        self.file.position(self.span.start)
+    }
+
+    /// The position just after the span (SARIF's exclusive `endColumn`).
+    pub fn end(&self) -> Position {
+        self.file.position(self.span.end)
+    }
+
+    pub fn focus_start(&self) -> Position {
+        self.file.position(self.focus.start)
+    }
+
+    /// `path:line:column` of the focus, as a person reads it.
+    pub fn display(&self) -> String {
+        let p = self.focus_start();
+        format!("{}:{}:{}", self.file.display, p.line, p.column)
+    }
+
+    /// The text under the span: the whole block or object.
+    pub fn snippet(&self) -> &str {
+        &self.file.text()[self.span.clone()]
+    }
+}
+
+/// A finding with where it lands.
+#[derive(Debug, Clone)]
+pub struct LocatedFinding {
+    pub finding: Finding,
+    pub location: Location,
+    /// One location per entry of `finding.related`, in the same order.
+    pub related: Vec<Location>,
+}
+
+/// Where to look for sources and how to name paths.
+#[derive(Debug, Clone, Default)]
+pub struct LocateOptions {
+    /// The root module's directory (`--source-dir`). Default: the plan file's directory when it
+    /// holds `.tf` files, else the current directory when it does, else no sources.
+    pub source_dir: Option<PathBuf>,
+    /// The directory SARIF and GitHub paths are relative to (`--repo-root`). Default: the git
+    /// top-level of the source directory (or of the plan's directory without sources).
+    pub repo_root: Option<PathBuf>,
+    /// Human paths are shown relative to this directory when under it (the CLI passes the current
+    /// directory). Default: relative to the repository root.
+    pub display_base: Option<PathBuf>,
+    /// Relative paths in the options and plan names resolve against this (default: the process's
+    /// current directory).
+    pub cwd: Option<PathBuf>,
+    /// Read no `.tf` files: every location is in the plan JSON.
+    pub no_sources: bool,
+}
+
+/// Locates findings. Shared between plans checked in parallel: parsed directories are cached.
+#[derive(Debug)]
+pub struct Locator {
+    options: LocateOptions,
+    cwd: PathBuf,
+    dirs: Mutex<HashMap<(PathBuf, PathBuf), Arc<tf::TfDir>>>,
+}
+
+impl Locator {
+    pub fn new(options: LocateOptions) -> Locator {
+        let cwd = options
+            .cwd
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_else(|| PathBuf::from("."));
+        Locator {
+            options,
+            cwd,
+            dirs: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Locates every finding of one plan's outcome.
+    pub fn report(&self, plan: &Plan, outcome: Outcome) -> PlanReport {
+        let mut pl = PlanLocator::new(self, plan);
+        let findings = outcome
+            .findings
+            .into_iter()
+            .map(|finding| {
+                let location = pl.locate(&finding.address);
+                let related = finding
+                    .related
+                    .iter()
+                    .map(|r| pl.locate(&r.address))
+                    .collect();
+                LocatedFinding {
+                    finding,
+                    location,
+                    related,
+                }
+            })
+            .collect();
+        PlanReport {
+            name: plan.name.clone(),
+            resources: plan.resources.len(),
+            findings,
+            unchecked: outcome.unchecked,
+            notes: pl.notes,
+        }
+    }
+
+    fn absolute(&self, path: &Path) -> PathBuf {
+        let joined = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.cwd.join(path)
+        };
+        canonical(&joined)
+    }
+
+    fn dir(&self, dir: &Path, repo_root: &Path) -> Arc<tf::TfDir> {
+        let key = (dir.to_path_buf(), repo_root.to_path_buf());
+        if let Some(d) = self
+            .dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            return Arc::clone(d);
+        }
+        // Parse outside the lock; two threads may parse the same directory once each.
+        let parsed = Arc::new(tf::TfDir::read(dir, |p| self.names(p, repo_root)));
+        let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(dirs.entry(key).or_insert(parsed))
+    }
+
+    /// `(display, repo_path)` of an absolute path.
+    fn names(&self, abs: &Path, repo_root: &Path) -> (String, Option<String>) {
+        let repo_path = relative(abs, repo_root);
+        let display = match &self.options.display_base {
+            Some(base) => relative_with_parents(abs, &self.absolute(base)),
+            None => repo_path.clone(),
+        }
+        .unwrap_or_else(|| abs.display().to_string());
+        (display, repo_path)
+    }
+}
+
+/// Locates the addresses of one plan, remembering what it found.
+struct PlanLocator<'a> {
+    locator: &'a Locator,
+    plan: &'a Plan,
+    root_dir: Option<PathBuf>,
+    repo_root: PathBuf,
+    plan_file: Option<(Arc<SourceFile>, PlanJsonIndex)>,
+    memo: HashMap<String, Location>,
+    notes: Vec<String>,
+}
+
+impl<'a> PlanLocator<'a> {
+    fn new(locator: &'a Locator, plan: &'a Plan) -> Self {
+        let plan_dir = plan_path(plan).and_then(|p| {
+            let abs = locator.absolute(&p);
+            abs.parent().map(Path::to_path_buf)
+        });
+        let root_dir = match &locator.options.source_dir {
+            _ if locator.options.no_sources => None,
+            Some(dir) => Some(locator.absolute(dir)),
+            None => plan_dir
+                .iter()
+                .chain([&locator.cwd])
+                .map(|d| canonical(d))
+                .find(|d| tf::has_tf_files(d)),
+        };
+        let repo_root = match &locator.options.repo_root {
+            Some(root) => locator.absolute(root),
+            None => {
+                let start = root_dir
+                    .clone()
+                    .or(plan_dir)
+                    .unwrap_or_else(|| canonical(&locator.cwd));
+                git_toplevel(&start).unwrap_or(start)
+            }
+        };
+        PlanLocator {
+            locator,
+            plan,
+            root_dir,
+            repo_root,
+            plan_file: None,
+            memo: HashMap::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn locate(&mut self, address: &str) -> Location {
+        if let Some(l) = self.memo.get(address) {
+            return l.clone();
+        }
+        // Synthetic nodes (`aws_vpc.main:main_route_table`) land on the resource they belong to.
+        let parsed = Address::parse(address).or_else(|| {
+            let (base, _) = address.rsplit_once(':')?;
+            Address::parse(base)
+        });
+        let base = parsed
+            .as_ref()
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| address.to_string());
+        let location = parsed
+            .as_ref()
+            .and_then(|a| self.locate_tf(a))
+            .or_else(|| self.locate_plan(address))
+            .or_else(|| self.locate_plan(&base))
+            .unwrap_or_else(|| self.plan_start());
+        self.memo.insert(address.to_string(), location.clone());
+        location
+    }
+
+    fn dir(&mut self, dir: &Path) -> Arc<tf::TfDir> {
+        let d = self.locator.dir(dir, &self.repo_root);
+        for note in &d.notes {
+            if !self.notes.contains(note) {
+                self.notes.push(note.clone());
+            }
+        }
+        d
+    }
+
+    fn locate_tf(&mut self, address: &Address) -> Option<Location> {
+        let mut dir = self.root_dir.clone()?;
+        let mut config: Option<&ConfigModule> = Some(&self.plan.config.root);
+        for step in &address.module.0 {
+            let tf = self.dir(&dir);
+            let call = config.and_then(|c| c.calls.get(&step.name));
+            let source = call
+                .and_then(|c| c.source.clone())
+                .or_else(|| tf.module_sources.get(&step.name).cloned());
+            match source {
+                Some(source) if is_local_source(&source) => {
+                    dir = canonical(&dir.join(&source));
+                    config = call.map(|c| &c.module);
+                }
+                source => {
+                    let key = tf::BlockKey::Module(step.name.clone());
+                    return tf.location(
+                        &key,
+                        LocationKind::ModuleCall {
+                            name: step.name.clone(),
+                            source,
+                        },
+                    );
+                }
+            }
+        }
+        let tf = self.dir(&dir);
+        let key = match address.mode {
+            Mode::Managed => tf::BlockKey::Resource(address.rtype.clone(), address.name.clone()),
+            Mode::Data => tf::BlockKey::Data(address.rtype.clone(), address.name.clone()),
+        };
+        tf.location(&key, LocationKind::Resource)
+    }
+
+    fn plan_file(&mut self) -> &(Arc<SourceFile>, PlanJsonIndex) {
+        if self.plan_file.is_none() {
+            let text: Arc<str> = Arc::from(String::from_utf8_lossy(&self.plan.source));
+            let index = PlanJsonIndex::build(&text);
+            let (display, repo_path, abs_path) = match plan_path(self.plan) {
+                Some(p) => {
+                    let abs = self.locator.absolute(&p);
+                    let (display, repo_path) = self.locator.names(&abs, &self.repo_root);
+                    let display =
+                        if self.locator.options.display_base.is_none() && repo_path.is_none() {
+                            self.plan.name.clone()
+                        } else {
+                            display
+                        };
+                    (display, repo_path, Some(abs))
+                }
+                None => (self.plan.name.clone(), None, None),
+            };
+            let file = SourceFile::new(display, repo_path, abs_path, SourceKind::Plan, text);
+            self.plan_file = Some((Arc::new(file), index));
+        }
+        self.plan_file.as_ref().expect("set above")
+    }
+
+    fn locate_plan(&mut self, address: &str) -> Option<Location> {
+        let (file, index) = self.plan_file();
+        let entry = index.get(address)?;
+        Some(Location {
+            file: Arc::clone(file),
+            span: entry.object.clone(),
+            focus: entry.member.clone(),
+            kind: LocationKind::Plan,
+        })
+    }
+
+    /// The last resort: the plan's first character.
+    fn plan_start(&mut self) -> Location {
+        let (file, _) = self.plan_file();
+        let end = file.text().chars().next().map_or(0, char::len_utf8);
+        Location {
+            file: Arc::clone(file),
+            span: 0..end,
+            focus: 0..end,
+            kind: LocationKind::Plan,
+        }
+    }
+}
+
+/// The plan's file path, unless it came from standard input.
+fn plan_path(plan: &Plan) -> Option<PathBuf> {
+    if plan.name == "<stdin>" || plan.name.is_empty() {
+        None
+    } else {
+        Some(PathBuf::from(&plan.name))
+    }
+}
+
+/// Terraform's rule: a module source is a local path when it starts with `./` or `../`.
+pub fn is_local_source(source: &str) -> bool {
+    source == "."
+        || source == ".."
+        || source.starts_with("./")
+        || source.starts_with("../")
+        || source.starts_with(".\\")
+        || source.starts_with("..\\")
+}
+
+/// The nearest ancestor (or `dir` itself) that holds a `.git` entry.
+pub fn git_toplevel(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The canonical form of a path; a lexically normalised one when it does not exist.
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` relative to `base`, `/`-separated, when it is under it.
+fn relative(path: &Path, base: &Path) -> Option<String> {
+    let rest = path.strip_prefix(base).ok()?;
+    let parts: Vec<String> = rest
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        return Some(".".to_string());
+    }
+    Some(parts.join("/"))
+}
+
+/// `path` relative to `base`, going up with `..` when needed; `None` when they share only the
+/// filesystem root.
+fn relative_with_parents(path: &Path, base: &Path) -> Option<String> {
+    if let Some(r) = relative(path, base) {
+        return Some(r);
+    }
+    let p: Vec<Component> = path.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let only_root = p[..common]
+        .iter()
+        .all(|c| matches!(c, Component::RootDir | Component::Prefix(_)));
+    if only_root {
+        return None;
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); b.len() - common];
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        let p = Path::new("/work/main/fixtures/example/main.tf");
+        assert_eq!(
+            relative_with_parents(p, Path::new("/work/main")).as_deref(),
+            Some("fixtures/example/main.tf")
+        );
+        assert_eq!(
+            relative_with_parents(p, Path::new("/work/main/crates/vpclint")).as_deref(),
+            Some("../../fixtures/example/main.tf")
+        );
+        assert_eq!(relative_with_parents(p, Path::new("/tmp/x")), None);
+    }
+
+    #[test]
+    fn positions_count_code_points() {
+        let f = SourceFile::new(
+            "x".into(),
+            None,
+            None,
+            SourceKind::Terraform,
+            Arc::from("ab\né x\r\nlast"),
+        );
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 2, column: 1 });
+        // `é` is two bytes, one column.
+        assert_eq!(f.position(6), Position { line: 2, column: 3 });
+        assert_eq!(f.position(9), Position { line: 3, column: 1 });
+        assert_eq!(f.line_range(4), 3..7);
+        assert_eq!(f.position(100), Position { line: 3, column: 5 });
+    }
+
+    #[test]
+    fn local_sources() {
+        assert!(is_local_source("./modules/network"));
+        assert!(is_local_source("../shared"));
+        assert!(!is_local_source("terraform-aws-modules/vpc/aws"));
+        assert!(!is_local_source("git::https://example.com/vpc.git"));
+        assert!(!is_local_source("github.com/org/mod"));
+    }
+}

@@ -1,0 +1,196 @@
+//! Byte spans of resource objects in a plan or state JSON, from one pass over its text.
+//!
+//! A resource object is an element of a `resource_changes` or `resources` array that has an
+//! `"address"` string member, in one of the sections that list resource instances. `resource_changes` wins over
+//! `planned_values`, then `prior_state`, then a state's `values`; `configuration`,
+//! `resource_drift` and the others are never used.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Where a resource instance is in the plan text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanJsonEntry {
+    /// The whole `{...}` object.
+    pub object: Range<usize>,
+    /// The `"address": "..."` member.
+    pub member: Range<usize>,
+    /// Which section it came from (`resource_changes`, `planned_values`, ...).
+    pub section: &'static str,
+}
+
+/// The resource objects of a plan, by instance address.
+#[derive(Debug, Default)]
+pub struct PlanJsonIndex {
+    entries: HashMap<String, (u8, PlanJsonEntry)>,
+}
+
+const SECTIONS: &[&str] = &[
+    "resource_changes",
+    "planned_values",
+    "prior_state",
+    "values",
+];
+
+struct Frame {
+    start: usize,
+    object: bool,
+    expect_key: bool,
+    last_key: Range<usize>,
+    address: Option<(String, Range<usize>)>,
+    /// The key this value is under in its parent object (quotes included; empty in an array).
+    in_key: Range<usize>,
+}
+
+impl PlanJsonIndex {
+    pub fn build(text: &str) -> PlanJsonIndex {
+        let b = text.as_bytes();
+        let mut entries: HashMap<String, (u8, PlanJsonEntry)> = HashMap::new();
+        let mut stack: Vec<Frame> = Vec::new();
+        let mut section: Option<u8> = None;
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                open @ (b'{' | b'[') => {
+                    let in_key = match stack.last() {
+                        Some(parent) if parent.object => parent.last_key.clone(),
+                        _ => 0..0,
+                    };
+                    stack.push(Frame {
+                        start: i,
+                        object: open == b'{',
+                        expect_key: open == b'{',
+                        last_key: 0..0,
+                        address: None,
+                        in_key,
+                    });
+                    i += 1;
+                }
+                b'}' | b']' => {
+                    if let Some(frame) = stack.pop() {
+                        let in_list = stack.last().is_some_and(|list| {
+                            !list.object
+                                && matches!(
+                                    &b[list.in_key.clone()],
+                                    b"\"resources\"" | b"\"resource_changes\""
+                                )
+                        });
+                        if let (Some(rank), Some((address, member)), true) =
+                            (section, frame.address, in_list)
+                        {
+                            let better = entries.get(&address).is_none_or(|(r, _)| rank < *r);
+                            if better {
+                                entries.insert(
+                                    address,
+                                    (
+                                        rank,
+                                        PlanJsonEntry {
+                                            object: frame.start..i + 1,
+                                            member,
+                                            section: SECTIONS[rank as usize],
+                                        },
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                    i += 1;
+                }
+                b'"' => {
+                    let end = string_end(b, i);
+                    let depth = stack.len();
+                    if let Some(frame) = stack.last_mut() {
+                        if frame.object && frame.expect_key {
+                            frame.expect_key = false;
+                            frame.last_key = i..end;
+                            if depth == 1 {
+                                let key = &b[(i + 1).min(end)..end.saturating_sub(1).max(i + 1)];
+                                section = SECTIONS
+                                    .iter()
+                                    .position(|s| s.as_bytes() == key)
+                                    .map(|p| p as u8);
+                            }
+                        } else if frame.object
+                            && &b[frame.last_key.clone()] == b"\"address\""
+                            && frame.address.is_none()
+                        {
+                            if let Ok(address) = serde_json::from_str::<String>(&text[i..end]) {
+                                frame.address = Some((address, frame.last_key.start..end));
+                            }
+                        }
+                    }
+                    i = end;
+                }
+                b',' => {
+                    if let Some(frame) = stack.last_mut() {
+                        if frame.object {
+                            frame.expect_key = true;
+                        }
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        PlanJsonIndex { entries }
+    }
+
+    pub fn get(&self, address: &str) -> Option<&PlanJsonEntry> {
+        self.entries.get(address).map(|(_, e)| e)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The index just after the closing quote of the string starting at `start`.
+fn string_end(b: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = r#"{
+  "format_version": "1.2",
+  "configuration": {"root_module": {"resources": [{"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc"}]}},
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "values": {"tags": {"address": "x"}}},
+    {"address": "aws_subnet.a[\"b\"]", "mode": "managed", "type": "aws_subnet", "values": {}}
+  ]}},
+  "resource_changes": [
+    {"address" :  "aws_vpc.main", "mode": "managed", "type": "aws_vpc",
+     "change": {"after": {"note": "a \" } brace", "address": "aws_subnet.a[\"b\"]", "type": "x"}}}
+  ]
+}"#;
+
+    #[test]
+    fn finds_resource_objects_preferring_resource_changes() {
+        let index = PlanJsonIndex::build(PLAN);
+        let vpc = index.get("aws_vpc.main").unwrap();
+        assert_eq!(vpc.section, "resource_changes");
+        let obj = &PLAN[vpc.object.clone()];
+        assert!(obj.starts_with("{\"address\" :  \"aws_vpc.main\""), "{obj}");
+        assert!(obj.ends_with("}}}"), "{obj}");
+        assert_eq!(&PLAN[vpc.member.clone()], "\"address\" :  \"aws_vpc.main\"");
+        // An attribute object that looks like a resource does not win over the real one.
+        let subnet = index.get("aws_subnet.a[\"b\"]").unwrap();
+        assert_eq!(subnet.section, "planned_values");
+        assert!(PLAN[subnet.object.clone()].contains("\"values\": {}"));
+        assert!(index.get("x").is_none());
+    }
+}
