@@ -38,11 +38,114 @@ impl Expr {
     }
 }
 
+/// The `expressions` of a resource block: an expression per attribute, nested blocks as lists of
+/// objects. Read straight from the JSON into this shape, without a `serde_json::Value` tree: a
+/// large plan's configuration holds tens of thousands of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum ExprTree {
+    /// An object with `references` or `constant_value`.
+    Expr(Box<Expr>),
+    /// Any other object (attributes, or a nested block's attributes), in document order.
+    Object(Vec<(String, ExprTree)>),
+    /// Nested blocks.
+    List(Vec<ExprTree>),
+    /// Anything else (null, a scalar): no expression.
+    #[default]
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for ExprTree {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ExprTree;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("configuration expressions")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ExprTree, A::Error> {
+                let mut members = Vec::new();
+                let mut references: Option<Value> = None;
+                let mut constant: Option<Value> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "references" => references = Some(map.next_value()?),
+                        "constant_value" => constant = Some(map.next_value()?),
+                        _ => members.push((key.into_owned(), map.next_value::<ExprTree>()?)),
+                    }
+                }
+                if references.is_none() && constant.is_none() {
+                    members.shrink_to_fit();
+                    return Ok(ExprTree::Object(members));
+                }
+                // The same reading as `Expr::from_json`: other members of an expression are unused.
+                let references = match references {
+                    Some(Value::Array(refs)) => {
+                        let mut out = Vec::with_capacity(refs.len());
+                        out.extend(refs.into_iter().filter_map(|r| match r {
+                            Value::String(s) => Some(s),
+                            _ => None,
+                        }));
+                        out
+                    }
+                    _ => Vec::new(),
+                };
+                Ok(ExprTree::Expr(Box::new(Expr {
+                    references,
+                    constant,
+                })))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ExprTree, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<ExprTree>()? {
+                    items.push(item);
+                }
+                items.shrink_to_fit();
+                Ok(ExprTree::List(items))
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<ExprTree, E> {
+                Ok(ExprTree::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<ExprTree, E> {
+                Ok(ExprTree::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<ExprTree, E> {
+                Ok(ExprTree::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<ExprTree, E> {
+                Ok(ExprTree::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<ExprTree, E> {
+                Ok(ExprTree::Other)
+            }
+            fn visit_unit<E>(self) -> Result<ExprTree, E> {
+                Ok(ExprTree::Other)
+            }
+            fn visit_none<E>(self) -> Result<ExprTree, E> {
+                Ok(ExprTree::Other)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<ExprTree, D::Error> {
+                d.deserialize_any(Visitor)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// A resource block in configuration.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigResource {
     /// The `expressions` object, keyed by attribute; nested blocks are lists of objects.
-    pub expressions: Value,
+    pub expressions: ExprTree,
     pub count: Option<Expr>,
     pub for_each: Option<Expr>,
     pub provider_config_key: Option<String>,
@@ -57,18 +160,24 @@ impl ConfigResource {
         use crate::value::Step;
         let mut node = &self.expressions;
         for step in path {
-            if let Some(expr) = Expr::from_json(node) {
-                return Some(expr);
+            if let ExprTree::Expr(expr) = node {
+                return Some(Expr::clone(expr));
             }
             node = match (node, step) {
-                (Value::Object(map), Step::Key(k)) => map.get(*k)?,
-                (Value::Array(items), Step::Index(i)) => items.get(*i).or(items.first())?,
+                (ExprTree::Object(members), Step::Key(k)) => {
+                    // The last of a repeated key wins, as in a JSON object read into a map.
+                    &members.iter().rev().find(|(name, _)| name == k)?.1
+                }
+                (ExprTree::List(items), Step::Index(i)) => items.get(*i).or(items.first())?,
                 // A single nested block written without a list.
-                (Value::Object(_), Step::Index(_)) => node,
+                (ExprTree::Object(_), Step::Index(_)) => node,
                 _ => return None,
             };
         }
-        Expr::from_json(node)
+        match node {
+            ExprTree::Expr(expr) => Some(Expr::clone(expr)),
+            _ => None,
+        }
     }
 }
 
@@ -162,7 +271,7 @@ fn module_from_raw(raw: RawConfigModule) -> ConfigModule {
             (
                 r.address,
                 ConfigResource {
-                    expressions: r.expressions.unwrap_or(Value::Null),
+                    expressions: r.expressions.unwrap_or_default(),
                     count: r.count_expression.as_ref().and_then(Expr::from_json),
                     for_each: r.for_each_expression.as_ref().and_then(Expr::from_json),
                     provider_config_key: r.provider_config_key,

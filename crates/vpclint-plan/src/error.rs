@@ -42,11 +42,21 @@ impl PlanError {
     }
 
     pub fn from_json(file: impl Into<String>, error: &serde_json::Error) -> Self {
+        PlanError::from_json_at(file, error, error.line(), error.column())
+    }
+
+    /// A JSON error at a position in the file (for an error in a value parsed on its own).
+    pub fn from_json_at(
+        file: impl Into<String>,
+        error: &serde_json::Error,
+        line: usize,
+        column: usize,
+    ) -> Self {
         PlanError::new(
             file,
             PlanErrorKind::Json {
-                line: error.line(),
-                column: error.column(),
+                line,
+                column,
                 message: sanitize_serde_message(error),
             },
         )
@@ -85,6 +95,19 @@ fn sanitize_serde_message(error: &serde_json::Error) -> String {
         };
     }
     out.push_str(rest);
+    // Numbers, booleans and characters are quoted in backticks (`invalid type: integer `5``).
+    for kind in ["integer `", "floating point `", "boolean `", "character `"] {
+        while let Some(pos) = out.find(kind) {
+            let value_start = pos + kind.len();
+            let value_end = out[value_start..]
+                .find('`')
+                .map_or(out.len(), |e| value_start + e + 1);
+            out.replace_range(pos + kind.len() - 2..value_end, "");
+        }
+    }
+    if out == "recursion limit exceeded" {
+        out.push_str(": nested deeper than 128 levels");
+    }
     out
 }
 
@@ -146,6 +169,16 @@ mod tests {
         let e = PlanError::from_json("plan.json", &err);
         let text = e.to_string();
         assert!(!text.contains("hunter2"), "{text}");
+        for (json, value) in [
+            ("918273645546", "918273645546"),
+            ("1.25", "1.25"),
+            ("true", "true"),
+        ] {
+            let err = serde_json::from_str::<String>(json).unwrap_err();
+            let text = PlanError::from_json("plan.json", &err).to_string();
+            assert!(!text.contains(value), "{text}");
+            assert!(text.contains("invalid type:"), "{text}");
+        }
         assert!(
             text.starts_with("plan.json: invalid JSON at line 1 column"),
             "{text}"

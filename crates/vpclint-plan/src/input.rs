@@ -70,10 +70,15 @@ pub fn read_source(source: &Source, options: &ReadOptions) -> Result<Input, Plan
                 .read_to_end(&mut bytes)
                 .map_err(|e| PlanError::new(&name, PlanErrorKind::Io(e)))?;
             if bytes.len() as u64 > limit {
+                // Count the rest without keeping it, so the error gives the real size and the
+                // program writing to the pipe is not killed by SIGPIPE.
+                drop(bytes);
+                let rest =
+                    std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink()).unwrap_or(0);
                 return Err(PlanError::new(
                     &name,
                     PlanErrorKind::TooLarge {
-                        size: bytes.len() as u64,
+                        size: limit + 1 + rest,
                         limit,
                     },
                 ));

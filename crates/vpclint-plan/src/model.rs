@@ -169,13 +169,27 @@ pub struct Plan {
     by_address: HashMap<String, ResId>,
     /// Instances of each resource by module instance and local address, sorted by key.
     instances: HashMap<(ModulePath, String), Vec<ResId>>,
-    /// Module instances that hold at least one resource (with all their ancestors).
-    module_instances: Vec<ModulePath>,
+    /// Module instances that hold at least one resource (with all their ancestors), by their
+    /// parent instance and call name, sorted.
+    module_children: HashMap<(ModulePath, String), Vec<ModulePath>>,
 }
 
 impl Plan {
     /// Reads a plan or state from its JSON text.
     pub fn from_json(name: &str, bytes: &[u8]) -> Result<Plan, PlanError> {
+        match Plan::parse(name, bytes) {
+            // Terraform numbers are arbitrary precision (`1e400` is printed as a 401-digit
+            // integer) and serde_json refuses those beyond f64. Read them as their text instead;
+            // the retry only happens for such documents, so others are scanned once.
+            Err(e) if is_number_out_of_range(&e) => match stringify_huge_numbers(bytes) {
+                Some(rewritten) => Plan::parse(name, &rewritten),
+                None => Err(e),
+            },
+            other => other,
+        }
+    }
+
+    fn parse(name: &str, bytes: &[u8]) -> Result<Plan, PlanError> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(PlanError::new(name, PlanErrorKind::Empty));
         }
@@ -193,7 +207,7 @@ impl Plan {
         }
         let doc: RawDocument<'_> =
             serde_json::from_slice(bytes).map_err(|e| PlanError::from_json(name, &e))?;
-        Plan::from_document(name, doc)
+        Plan::from_document(name, bytes, doc)
     }
 
     /// Reads a plan and keeps its text (see [`Plan::source`]).
@@ -203,7 +217,7 @@ impl Plan {
         Ok(plan)
     }
 
-    fn from_document(name: &str, doc: RawDocument<'_>) -> Result<Plan, PlanError> {
+    fn from_document(name: &str, bytes: &[u8], doc: RawDocument<'_>) -> Result<Plan, PlanError> {
         let format_version = match &doc.format_version {
             Some(Value::String(s)) => s.clone(),
             Some(_) => {
@@ -214,6 +228,18 @@ impl Plan {
             }
             None => return Err(PlanError::not_a_plan(name, "no format_version field")),
         };
+        // It is named in the error: only when it looks like a version.
+        let looks_like_version = !format_version.is_empty()
+            && format_version.len() <= 32
+            && format_version
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.');
+        if !looks_like_version {
+            return Err(PlanError::not_a_plan(
+                name,
+                "format_version is not a version number",
+            ));
+        }
         let major = format_version.split('.').next().unwrap_or("");
         if major != "0" && major != "1" {
             return Err(PlanError::new(
@@ -247,7 +273,7 @@ impl Plan {
             .collect();
         let config = Config::from_raw(doc.configuration);
 
-        let mut builder = Builder::new(name);
+        let mut builder = Builder::new(name, bytes);
         // Values come first from resource_changes, then planned_values; prior_state and the state
         // file's values add the existing resources and data sources the plan does not change.
         for rc in doc.resource_changes.unwrap_or_default() {
@@ -279,6 +305,7 @@ impl Plan {
         }
 
         let mut resources: Vec<Resource> = builder.resources.into_values().collect();
+        // In document order, which Terraform mostly writes sorted: the sort finds the sorted runs.
         resources.sort_by(|a, b| a.address.cmp(&b.address));
         let mut plan = Plan {
             name: name.to_string(),
@@ -292,7 +319,7 @@ impl Plan {
             source: Vec::new(),
             by_address: HashMap::new(),
             instances: HashMap::new(),
-            module_instances: Vec::new(),
+            module_children: HashMap::new(),
         };
         plan.index();
         plan.assign_regions();
@@ -301,19 +328,47 @@ impl Plan {
 
     fn index(&mut self) {
         let mut modules = std::collections::BTreeSet::new();
-        for (i, r) in self.resources.iter().enumerate() {
-            self.by_address.insert(r.id.clone(), i);
-            self.instances
-                .entry((r.address.module.clone(), r.address.local_resource()))
-                .or_default()
-                .push(i);
-            let mut path = r.address.module.clone();
-            while !path.is_root() {
-                modules.insert(path.clone());
-                path.0.pop();
+        self.by_address.reserve(self.resources.len());
+        // Resources are sorted by address: the instances of one resource are contiguous, and so
+        // are the resources of one module instance. Keys are built once per group.
+        let mut start = 0;
+        while start < self.resources.len() {
+            let first = &self.resources[start].address;
+            let mut end = start + 1;
+            while end < self.resources.len() {
+                let a = &self.resources[end].address;
+                if a.name != first.name
+                    || a.rtype != first.rtype
+                    || a.mode != first.mode
+                    || a.module != first.module
+                {
+                    break;
+                }
+                end += 1;
+            }
+            self.instances.insert(
+                (first.module.clone(), first.local_resource()),
+                (start..end).collect(),
+            );
+            let new_module = start == 0 || self.resources[start - 1].address.module != first.module;
+            if new_module {
+                let mut path = first.module.clone();
+                while !path.is_root() && !modules.contains(&path) {
+                    modules.insert(path.clone());
+                    path.0.pop();
+                }
+            }
+            for i in start..end {
+                self.by_address.insert(self.resources[i].id.clone(), i);
+            }
+            start = end;
+        }
+        for m in modules {
+            if let Some((parent, step)) = m.parent() {
+                let key = (parent, step.name.clone());
+                self.module_children.entry(key).or_default().push(m);
             }
         }
-        self.module_instances = modules.into_iter().collect();
     }
 
     pub fn resource(&self, id: ResId) -> &Resource {
@@ -333,15 +388,10 @@ impl Plan {
 
     /// The instances of module call `name` under `parent` that the plan has resources in.
     pub fn module_instances_of(&self, parent: &ModulePath, name: &str) -> Vec<ModulePath> {
-        self.module_instances
-            .iter()
-            .filter(|m| {
-                m.0.len() == parent.0.len() + 1
-                    && m.0[..parent.0.len()] == parent.0[..]
-                    && m.0[parent.0.len()].name == name
-            })
+        self.module_children
+            .get(&(parent.clone(), name.to_string()))
             .cloned()
-            .collect()
+            .unwrap_or_default()
     }
 
     /// The configuration block of a resource instance, when the plan has one.
@@ -405,16 +455,19 @@ impl Plan {
 /// Collects resource instances from the sections of a document, first source winning.
 struct Builder<'n> {
     name: &'n str,
-    resources: HashMap<String, Resource>,
+    /// The document's text, for the position of an error in a value.
+    text: &'n [u8],
+    resources: InOrder,
     deleted: Vec<String>,
     deleted_set: std::collections::HashSet<String>,
 }
 
 impl<'n> Builder<'n> {
-    fn new(name: &'n str) -> Self {
+    fn new(name: &'n str, text: &'n [u8]) -> Self {
         Builder {
             name,
-            resources: HashMap::new(),
+            text,
+            resources: InOrder::default(),
             deleted: Vec::new(),
             deleted_set: Default::default(),
         }
@@ -445,18 +498,18 @@ impl<'n> Builder<'n> {
             // resource_changes may lack `after` (hand-trimmed plans): fill it from a later section.
             if existing.values.after.is_null() && after.is_some() && is_network_type(&address.rtype)
             {
-                existing.values.after = parse_value(self.name, after)?;
+                existing.values.after = parse_value(self.name, self.text, after)?;
                 if existing.values.sensitive.is_null() {
-                    existing.values.sensitive = parse_value(self.name, sensitive)?;
+                    existing.values.sensitive = parse_value(self.name, self.text, sensitive)?;
                 }
             }
             return Ok(());
         }
         let values = if is_network_type(&address.rtype) {
-            Values::new(
-                parse_value(self.name, after)?,
-                parse_value(self.name, unknown)?,
-                parse_value(self.name, sensitive)?,
+            Values::compacted(
+                parse_value(self.name, self.text, after)?,
+                parse_value(self.name, self.text, unknown)?,
+                parse_value(self.name, self.text, sensitive)?,
             )
         } else {
             Values::default()
@@ -486,6 +539,16 @@ impl<'n> Builder<'n> {
                 if self.deleted_set.contains(&r.address) {
                     continue;
                 }
+                // Most entries repeat one read from an earlier section: skip them before parsing
+                // their address, unless they fill in a missing `after` (see `add`).
+                if let Some(existing) = self.resources.get(&r.address) {
+                    let fills = existing.values.after.is_null()
+                        && r.values.is_some()
+                        && is_network_type(existing.rtype());
+                    if !fills {
+                        continue;
+                    }
+                }
                 let address = self.parse_address(&r.address)?;
                 let action = if address.mode == Mode::Data {
                     Action::Read
@@ -507,11 +570,120 @@ impl<'n> Builder<'n> {
     }
 }
 
-fn parse_value(name: &str, raw: Option<&RawValue>) -> Result<Value, PlanError> {
-    match raw {
-        None => Ok(Value::Null),
-        Some(raw) => serde_json::from_str(raw.get()).map_err(|e| PlanError::from_json(name, &e)),
+/// Resources by address, in the order they were first read.
+#[derive(Default)]
+struct InOrder {
+    index: HashMap<String, usize>,
+    list: Vec<Resource>,
+}
+
+impl InOrder {
+    fn get(&self, address: &str) -> Option<&Resource> {
+        self.index.get(address).map(|&i| &self.list[i])
     }
+
+    fn get_mut(&mut self, address: &str) -> Option<&mut Resource> {
+        self.index.get(address).map(|&i| &mut self.list[i])
+    }
+
+    fn insert(&mut self, address: String, resource: Resource) {
+        match self.index.get(&address) {
+            Some(&i) => self.list[i] = resource,
+            None => {
+                self.index.insert(address, self.list.len());
+                self.list.push(resource);
+            }
+        }
+    }
+
+    fn into_values(self) -> std::vec::IntoIter<Resource> {
+        self.list.into_iter()
+    }
+}
+
+/// Parses a value borrowed from `text`. Its errors (nesting deeper than serde's limit, which the
+/// raw value did not check) give the line and column in `text`, not in the value.
+fn parse_value(name: &str, text: &[u8], raw: Option<&RawValue>) -> Result<Value, PlanError> {
+    let Some(raw) = raw else {
+        return Ok(Value::Null);
+    };
+    serde_json::from_str(raw.get()).map_err(|e| {
+        let offset = (raw.get().as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let Some(before) = text.get(..offset) else {
+            return PlanError::from_json(name, &e);
+        };
+        let base_line = before.iter().filter(|b| **b == b'\n').count();
+        let base_column = before.len()
+            - before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |p| p + 1);
+        let (line, column) = if e.line() == 1 {
+            (base_line + 1, base_column + e.column())
+        } else {
+            (base_line + e.line(), e.column())
+        };
+        PlanError::from_json_at(name, &e, line, column)
+    })
+}
+
+fn is_number_out_of_range(e: &PlanError) -> bool {
+    matches!(&e.kind, PlanErrorKind::Json { message, .. } if message == "number out of range")
+}
+
+/// The JSON text with every number too large for an f64 (`1e400`, 400-digit integers) turned into
+/// a string of its digits, or `None` when there is none. Rules read such a value as a string: as a
+/// number (`i64_at`) it is unknown, never a wrong number.
+fn stringify_huge_numbers(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() + 64);
+    let mut changed = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                i = i.min(bytes.len());
+                out.extend_from_slice(&bytes[start..i]);
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while i < bytes.len()
+                    && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+                {
+                    i += 1;
+                }
+                let token = &bytes[start..i];
+                let huge = std::str::from_utf8(token)
+                    .ok()
+                    .and_then(|t| t.parse::<f64>().ok())
+                    .is_some_and(f64::is_infinite);
+                if huge {
+                    out.push(b'"');
+                    out.extend_from_slice(token);
+                    out.push(b'"');
+                    changed = true;
+                } else {
+                    out.extend_from_slice(token);
+                }
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    changed.then_some(out)
 }
 
 /// A resource instance's key as the `count.index` / `each.key` context of its expressions.
@@ -520,5 +692,30 @@ pub fn instance_context(key: &Option<InstanceKey>) -> (Option<i64>, Option<Strin
         Some(InstanceKey::Int(i)) => (Some(*i), None),
         Some(InstanceKey::Str(s)) => (None, Some(s.clone())),
         None => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Step;
+
+    #[test]
+    fn numbers_beyond_f64_are_read_as_text() {
+        let huge = format!("1{}", "0".repeat(400));
+        let text = format!(
+            r#"{{"format_version":"1.2","variables":{{"n":{{"value":-1e999}}}},
+            "resource_changes":[{{"address":"aws_vpc.a","change":{{"actions":["create"],
+            "after":{{"id":"vpc-1","x":{huge},"y":12345678901234567890123,"s":"1e999 \" 2e999"}}}}}}]}}"#
+        );
+        let plan = Plan::from_json("p.json", text.as_bytes()).unwrap();
+        let vpc = &plan.resources[0];
+        assert_eq!(vpc.values.str("x").known(), Some(huge.as_str()));
+        assert_eq!(vpc.values.i64_at(&[Step::Key("x")]), Fact::Unknown);
+        // Within f64 range: still a number, just not an i64.
+        assert!(vpc.values.attr("y").known().is_some_and(Value::is_number));
+        assert_eq!(vpc.values.str("s").known(), Some("1e999 \" 2e999"));
+        assert_eq!(plan.root_variable("n"), Some(&Value::from("-1e999")));
+        assert_eq!(stringify_huge_numbers(br#"{"a":[1,2.5e10,"3e999"]}"#), None);
     }
 }

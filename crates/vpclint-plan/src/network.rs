@@ -4,14 +4,16 @@
 //! Rules never see petgraph or JSON: they ask [`Network`] questions ("which route table serves this
 //! subnet", "where does the default route of this table go") and get [`Fact`]s back.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
 use crate::model::{Plan, ResId, Resource};
-use crate::resolve::{Link, Resolution, ResolvedBy, Resolver, Target};
+use crate::query::Endpoint;
+use crate::resolve::{IdIndex, Link, Resolution, ResolvedBy, Resolver, Target};
 use crate::value::{Fact, Step};
 
 /// A node of the network: a resource instance, or the main route table AWS creates with a VPC.
@@ -336,6 +338,34 @@ pub struct Network<'p> {
     sg_rules_complete: bool,
     extras: Extras,
     unknown: Vec<UnknownEdge>,
+    /// Indexes over the above, built once so that each question rules ask costs what its answer
+    /// holds, not a pass over the whole plan (see [`Indexes`]).
+    indexes: Indexes,
+    /// The plan's known ids, shared with the resolvers of [`Network::linked`].
+    ids: Arc<IdIndex<'p>>,
+}
+
+/// Answers to the questions asked once per node, precomputed when the network is built.
+#[derive(Default)]
+struct Indexes {
+    /// Nodes of each kind, sorted.
+    by_kind: HashMap<NodeKind, Vec<NodeRef>>,
+    /// Nodes of each kind by their known VPC, sorted.
+    by_vpc: HashMap<(NodeRef, NodeKind), Vec<NodeRef>>,
+    /// Nodes of each kind whose VPC is not known, sorted.
+    without_vpc: HashMap<NodeKind, Vec<NodeRef>>,
+    /// Subnets by the route table known to serve them, sorted.
+    served: HashMap<NodeRef, Vec<NodeRef>>,
+    /// Subnets whose route table is unknown, counted by their known VPC...
+    unserved_by_vpc: HashMap<NodeRef, usize>,
+    /// ...and those of unknown VPC.
+    unserved_unknown_vpc: usize,
+    /// Route indexes by their known target node, ascending.
+    routes_to: HashMap<NodeRef, Vec<usize>>,
+    /// VPCs (`None`: unknown VPC) with a route of unknown target or an incomplete route table.
+    uncertain_route_vpcs: HashSet<Option<NodeRef>>,
+    /// The facts of every endpoint node.
+    endpoints: HashMap<NodeRef, Endpoint>,
 }
 
 /// Settings made by separate resources on an endpoint or endpoint service.
@@ -418,7 +448,72 @@ impl<'p> Network<'p> {
             incomplete_tables: BTreeSet::new(),
         };
         b.build();
-        b.finish()
+        let mut network = b.finish(resolver.ids());
+        network.index();
+        network
+    }
+
+    /// Fills [`Indexes`] from the finished network, through the same queries they answer.
+    fn index(&mut self) {
+        let mut ix = Indexes::default();
+        let mut nodes: Vec<(NodeRef, NodeKind)> =
+            self.kinds.iter().map(|(n, k)| (*n, *k)).collect();
+        nodes.sort();
+        for (node, kind) in nodes {
+            ix.by_kind.entry(kind).or_default().push(node);
+            match self.vpc_of(node) {
+                Fact::Known(vpc) => ix.by_vpc.entry((vpc, kind)).or_default().push(node),
+                _ => ix.without_vpc.entry(kind).or_default().push(node),
+            }
+        }
+        for &subnet in ix
+            .by_kind
+            .get(&NodeKind::Subnet)
+            .map_or(&[][..], Vec::as_slice)
+        {
+            match self.route_table_of(subnet) {
+                Fact::Known(table) => ix.served.entry(table).or_default().push(subnet),
+                Fact::Absent => {}
+                Fact::Unknown => match self.vpc_of(subnet) {
+                    Fact::Known(vpc) => *ix.unserved_by_vpc.entry(vpc).or_default() += 1,
+                    _ => ix.unserved_unknown_vpc += 1,
+                },
+            }
+        }
+        for (i, route) in self.routes.iter().enumerate() {
+            match &route.target {
+                Fact::Known(RouteTarget::Node(n)) => ix.routes_to.entry(*n).or_default().push(i),
+                Fact::Known(_) => {}
+                _ => {
+                    ix.uncertain_route_vpcs
+                        .insert(self.vpc_of(route.table).known());
+                }
+            }
+        }
+        for (table, set) in &self.route_sets {
+            if !set.complete {
+                ix.uncertain_route_vpcs.insert(self.vpc_of(*table).known());
+            }
+        }
+        self.indexes = ix;
+        // Endpoint facts last: `endpoint` reads the indexes above.
+        let endpoints: HashMap<NodeRef, Endpoint> = self
+            .nodes_of(NodeKind::VpcEndpoint)
+            .iter()
+            .map(|n| (*n, self.endpoint(*n)))
+            .collect();
+        self.indexes.endpoints = endpoints;
+    }
+
+    /// The facts of an endpoint node (as [`Network::endpoint`]), without copying them; `None`
+    /// for a node that is not an endpoint.
+    pub fn endpoint_ref(&self, node: NodeRef) -> Option<&Endpoint> {
+        self.indexes.endpoints.get(&node)
+    }
+
+    /// The plan's id index (for resolving more attributes without indexing the plan again).
+    pub(crate) fn ids(&self) -> Arc<IdIndex<'p>> {
+        Arc::clone(&self.ids)
     }
 
     pub fn plan(&self) -> &'p Plan {
@@ -446,14 +541,15 @@ impl<'p> Network<'p> {
 
     /// All nodes of a kind, in address order.
     pub fn nodes(&self, kind: NodeKind) -> Vec<NodeRef> {
-        let mut nodes: Vec<NodeRef> = self
-            .kinds
-            .iter()
-            .filter(|(_, k)| **k == kind)
-            .map(|(n, _)| *n)
-            .collect();
-        nodes.sort();
-        nodes
+        self.nodes_of(kind).to_vec()
+    }
+
+    /// All nodes of a kind, in address order, without copying them.
+    pub fn nodes_of(&self, kind: NodeKind) -> &[NodeRef] {
+        self.indexes
+            .by_kind
+            .get(&kind)
+            .map_or(&[][..], Vec::as_slice)
     }
 
     /// The VPC a node belongs to.
@@ -469,17 +565,28 @@ impl<'p> Network<'p> {
 
     /// Nodes of `kind` known to be in `vpc`.
     pub fn in_vpc(&self, vpc: NodeRef, kind: NodeKind) -> Vec<NodeRef> {
-        self.nodes(kind)
-            .into_iter()
-            .filter(|n| self.vpc_of(*n) == Fact::Known(vpc))
-            .collect()
+        self.in_vpc_of(vpc, kind).to_vec()
+    }
+
+    /// Nodes of `kind` known to be in `vpc`, in address order, without copying them.
+    pub fn in_vpc_of(&self, vpc: NodeRef, kind: NodeKind) -> &[NodeRef] {
+        self.indexes
+            .by_vpc
+            .get(&(vpc, kind))
+            .map_or(&[][..], Vec::as_slice)
     }
 
     /// Whether some node of `kind` has an unknown VPC (so a VPC-wide question may be incomplete).
     pub fn any_unknown_vpc(&self, kind: NodeKind) -> bool {
-        self.nodes(kind)
-            .into_iter()
-            .any(|n| !matches!(self.vpc_of(n), Fact::Known(_)))
+        !self.without_vpc(kind).is_empty()
+    }
+
+    /// Nodes of `kind` whose VPC is not known, in address order.
+    pub fn without_vpc(&self, kind: NodeKind) -> &[NodeRef] {
+        self.indexes
+            .without_vpc
+            .get(&kind)
+            .map_or(&[][..], Vec::as_slice)
     }
 
     /// The VPC's main route table.
@@ -512,26 +619,18 @@ impl<'p> Network<'p> {
 
     /// The subnets a route table serves; `complete` is false when some subnet's table is unknown.
     pub fn subnets_served(&self, table: NodeRef) -> Linked {
-        let vpc = self.vpc_of(table);
-        let mut served = Linked {
-            nodes: Vec::new(),
-            complete: true,
-        };
-        for subnet in self.nodes(NodeKind::Subnet) {
-            match self.route_table_of(subnet) {
-                Fact::Known(t) if t == table => served.push(subnet),
-                Fact::Known(_) | Fact::Absent => {}
-                Fact::Unknown => {
-                    // A subnet of another known VPC cannot be served by this table.
-                    let other_vpc = matches!((self.vpc_of(subnet), vpc),
-                        (Fact::Known(a), Fact::Known(b)) if a != b);
-                    if !other_vpc {
-                        served.complete = false;
-                    }
-                }
+        let ix = &self.indexes;
+        // A subnet of unknown table leaves this one incomplete unless it is in another known VPC.
+        let complete = match self.vpc_of(table) {
+            Fact::Known(vpc) => {
+                ix.unserved_unknown_vpc == 0 && !ix.unserved_by_vpc.contains_key(&vpc)
             }
+            _ => ix.unserved_unknown_vpc == 0 && ix.unserved_by_vpc.is_empty(),
+        };
+        Linked {
+            nodes: ix.served.get(&table).cloned().unwrap_or_default(),
+            complete,
         }
-        served
     }
 
     /// Every route in the plan (inline and `aws_route`) whose table is known.
@@ -552,7 +651,11 @@ impl<'p> Network<'p> {
     ///
     /// `Known(None)` means the table's routes are all known and none is a default route.
     pub fn default_route(&self, table: NodeRef, ipv6: bool) -> Fact<Option<&Route>> {
-        let set = self.routes_of(table);
+        static NONE: RouteSet = RouteSet {
+            routes: Vec::new(),
+            complete: false,
+        };
+        let set = self.route_sets.get(&table).unwrap_or(&NONE);
         let mut unknown_destination = false;
         for &i in &set.routes {
             let route = &self.routes[i];
@@ -639,19 +742,18 @@ impl<'p> Network<'p> {
 
     /// Routes (indexes) whose target is this node.
     pub fn routes_to(&self, node: NodeRef) -> Vec<usize> {
-        (0..self.routes.len())
-            .filter(|&i| self.routes[i].target == Fact::Known(RouteTarget::Node(node)))
-            .collect()
+        self.indexes
+            .routes_to
+            .get(&node)
+            .cloned()
+            .unwrap_or_default()
     }
 
-    /// Routes in the plan whose target is not known, in tables of this VPC or of unknown VPC.
+    /// Routes in the plan whose target is not known, in tables of this VPC or of unknown VPC
+    /// (or route tables that may miss routes there).
     pub fn has_unknown_route_targets(&self, vpc: NodeRef) -> bool {
-        self.routes.iter().any(|r| {
-            !matches!(r.target, Fact::Known(_))
-                && !matches!(self.vpc_of(r.table), Fact::Known(v) if v != vpc)
-        }) || self.route_sets.iter().any(|(table, set)| {
-            !set.complete && !matches!(self.vpc_of(*table), Fact::Known(v) if v != vpc)
-        })
+        let vpcs = &self.indexes.uncertain_route_vpcs;
+        vpcs.contains(&None) || vpcs.contains(&Some(vpc))
     }
 
     /// Every edge, sorted.
@@ -661,19 +763,14 @@ impl<'p> Network<'p> {
             .edge_references()
             .map(|e| (self.graph[e.source()], self.graph[e.target()], e.weight()))
             .collect();
-        edges.sort_by(|a, b| {
+        // The sort keys are built once per edge, not once per comparison.
+        edges.sort_by_cached_key(|e| {
             (
-                self.address(a.0),
-                self.address(a.1),
-                a.2.kind,
-                &a.2.destination,
+                self.address(e.0),
+                self.address(e.1),
+                e.2.kind,
+                e.2.destination.clone(),
             )
-                .cmp(&(
-                    self.address(b.0),
-                    self.address(b.1),
-                    b.2.kind,
-                    &b.2.destination,
-                ))
         });
         edges
     }
@@ -687,7 +784,7 @@ impl<'p> Network<'p> {
     pub fn all_nodes(&self) -> Vec<(NodeRef, NodeKind)> {
         let mut nodes: Vec<(NodeRef, NodeKind)> =
             self.kinds.iter().map(|(n, k)| (*n, *k)).collect();
-        nodes.sort_by_key(|(n, _)| self.address(*n));
+        nodes.sort_by_cached_key(|(n, _)| self.address(*n));
         nodes
     }
 }
@@ -881,7 +978,7 @@ impl<'p> Builder<'_, 'p> {
         }
     }
 
-    fn finish(mut self) -> Network<'p> {
+    fn finish(mut self, ids: Arc<IdIndex<'p>>) -> Network<'p> {
         // Implicit associations: a subnet without an explicit association uses its VPC's main table.
         let subnets: Vec<NodeRef> = self
             .kinds
@@ -961,6 +1058,8 @@ impl<'p> Builder<'_, 'p> {
             sg_rules_complete: self.sg_rules_complete,
             extras: self.extras,
             unknown: self.unknown,
+            indexes: Indexes::default(),
+            ids,
         }
     }
 

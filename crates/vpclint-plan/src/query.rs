@@ -134,6 +134,9 @@ impl Path {
 impl<'p> Network<'p> {
     /// Facts about a VPC endpoint node.
     pub fn endpoint(&self, node: NodeRef) -> Endpoint {
+        if let Some(e) = self.endpoint_ref(node) {
+            return e.clone();
+        }
         let values = &self.resource(node).expect("endpoint is a resource").values;
         let endpoint_type = self
             .str_or_default(node, "vpc_endpoint_type", "Gateway")
@@ -244,7 +247,9 @@ impl<'p> Network<'p> {
         let NodeRef::Resource(id) = node else {
             return Fact::Unknown;
         };
-        match crate::resolve::Resolver::new(self.plan()).resolve(id, path, want) {
+        // The id index is the network's: no pass over the plan per question.
+        let resolver = crate::resolve::Resolver::with_ids(self.plan(), self.ids());
+        match resolver.resolve(id, path, want) {
             crate::resolve::Resolution::Known(links) => {
                 let mut out = Vec::new();
                 for link in links {
@@ -262,16 +267,12 @@ impl<'p> Network<'p> {
 
     /// Every endpoint in a VPC, and whether the list is complete (no endpoint of unknown VPC).
     pub fn endpoints_in(&self, vpc: NodeRef) -> (Vec<Endpoint>, bool) {
-        let mut complete = true;
-        let mut out = Vec::new();
-        for node in self.nodes(NodeKind::VpcEndpoint) {
-            match self.vpc_of(node) {
-                Fact::Known(v) if v == vpc => out.push(self.endpoint(node)),
-                Fact::Known(_) => {}
-                _ => complete = false,
-            }
-        }
-        (out, complete)
+        let out = self
+            .in_vpc_of(vpc, NodeKind::VpcEndpoint)
+            .iter()
+            .map(|n| self.endpoint(*n))
+            .collect();
+        (out, !self.any_unknown_vpc(NodeKind::VpcEndpoint))
     }
 
     /// Principals allowed by `aws_vpc_endpoint_service_allowed_principal` resources, and whether

@@ -2,7 +2,8 @@
 //!
 //! Resource values are borrowed as raw JSON text: most resources in a real plan are of types no rule
 //! needs, and their values are skipped without building a tree. Every section is optional, since
-//! real plans are often trimmed by hand.
+//! real plans are often trimmed by hand. Each struct says what it expects, so that a wrong type
+//! reads "expected a resource change object" in the error rather than a Rust type name.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +12,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 #[derive(Deserialize)]
+#[serde(expecting = "a plan or state object")]
 pub struct RawDocument<'a> {
     pub format_version: Option<Value>,
     pub terraform_version: Option<Value>,
@@ -28,23 +30,27 @@ pub struct RawDocument<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a variable object with `value`")]
 pub struct RawVariable {
     pub value: Option<Value>,
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a state object with `values`")]
 pub struct RawState<'a> {
     #[serde(borrow)]
     pub values: Option<RawValues<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "an object with `root_module`")]
 pub struct RawValues<'a> {
     #[serde(borrow)]
     pub root_module: Option<RawModule<'a>>,
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a module object with `resources` and `child_modules`")]
 pub struct RawModule<'a> {
     #[serde(borrow)]
     pub resources: Option<Vec<RawStateResource<'a>>>,
@@ -53,6 +59,7 @@ pub struct RawModule<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a resource object with `address`")]
 pub struct RawStateResource<'a> {
     pub address: String,
     #[serde(borrow)]
@@ -62,6 +69,7 @@ pub struct RawStateResource<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a resource change object with `address` and `change`")]
 pub struct RawResourceChange<'a> {
     pub address: String,
     #[serde(borrow)]
@@ -69,6 +77,7 @@ pub struct RawResourceChange<'a> {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a change object with `actions` and `after`")]
 pub struct RawChange<'a> {
     pub actions: Option<Vec<String>>,
     #[serde(borrow)]
@@ -80,12 +89,14 @@ pub struct RawChange<'a> {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(expecting = "a configuration object")]
 pub struct RawConfig {
     pub provider_config: Option<BTreeMap<String, RawProviderConfig>>,
     pub root_module: Option<RawConfigModule>,
 }
 
 #[derive(Deserialize, Default)]
+#[serde(expecting = "a provider configuration object")]
 pub struct RawProviderConfig {
     pub name: Option<String>,
     pub module_address: Option<String>,
@@ -93,6 +104,7 @@ pub struct RawProviderConfig {
 }
 
 #[derive(Deserialize, Default)]
+#[serde(expecting = "a configuration module object")]
 pub struct RawConfigModule {
     pub resources: Option<Vec<RawConfigResource>>,
     pub module_calls: Option<BTreeMap<String, RawModuleCall>>,
@@ -101,20 +113,23 @@ pub struct RawConfigModule {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a variable declaration object")]
 pub struct RawConfigVariable {
     pub default: Option<Value>,
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a configuration resource object with `address`")]
 pub struct RawConfigResource {
     pub address: String,
     pub provider_config_key: Option<String>,
-    pub expressions: Option<Value>,
+    pub expressions: Option<crate::config::ExprTree>,
     pub count_expression: Option<Value>,
     pub for_each_expression: Option<Value>,
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "a module call object")]
 pub struct RawModuleCall {
     pub source: Option<String>,
     pub expressions: Option<Value>,
@@ -124,6 +139,7 @@ pub struct RawModuleCall {
 }
 
 #[derive(Deserialize)]
+#[serde(expecting = "an output object with `expression`")]
 pub struct RawOutput {
     pub expression: Option<Value>,
 }

@@ -9,6 +9,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -105,16 +106,13 @@ const MAX_DEPTH: u32 = 48;
 /// Attributes holding a VPC's main route table id.
 const MAIN_TABLE_ATTRS: &[&str] = &["main_route_table_id", "default_route_table_id"];
 
-pub struct Resolver<'p> {
-    plan: &'p Plan,
-    ids: HashMap<&'p str, Vec<IdOwner>>,
-    output_cache: RefCell<HashMap<(ModulePath, String), Referents>>,
-    var_cache: RefCell<HashMap<(ModulePath, String), Referents>>,
-    visiting: RefCell<HashSet<(ModulePath, String)>>,
-}
+/// Known resource ids of a plan, for joining known values; built once and shared (cheaply
+/// cloned) by every resolver of the plan.
+#[derive(Debug)]
+pub struct IdIndex<'p>(HashMap<&'p str, Vec<IdOwner>>);
 
-impl<'p> Resolver<'p> {
-    pub fn new(plan: &'p Plan) -> Self {
+impl<'p> IdIndex<'p> {
+    pub fn new(plan: &'p Plan) -> Arc<IdIndex<'p>> {
         let mut ids: HashMap<&'p str, Vec<IdOwner>> = HashMap::new();
         for (i, r) in plan.resources.iter().enumerate() {
             if let Some(id) = r.known_id() {
@@ -131,6 +129,25 @@ impl<'p> Resolver<'p> {
                 }
             }
         }
+        Arc::new(IdIndex(ids))
+    }
+}
+
+pub struct Resolver<'p> {
+    plan: &'p Plan,
+    ids: Arc<IdIndex<'p>>,
+    output_cache: RefCell<HashMap<(ModulePath, String), Referents>>,
+    var_cache: RefCell<HashMap<(ModulePath, String), Referents>>,
+    visiting: RefCell<HashSet<(ModulePath, String)>>,
+}
+
+impl<'p> Resolver<'p> {
+    pub fn new(plan: &'p Plan) -> Self {
+        Resolver::with_ids(plan, IdIndex::new(plan))
+    }
+
+    /// A resolver over an id index already built for this plan (see [`Resolver::ids`]).
+    pub fn with_ids(plan: &'p Plan, ids: Arc<IdIndex<'p>>) -> Self {
         Resolver {
             plan,
             ids,
@@ -138,6 +155,11 @@ impl<'p> Resolver<'p> {
             var_cache: RefCell::default(),
             visiting: RefCell::default(),
         }
+    }
+
+    /// The plan's id index, to build more resolvers without indexing again.
+    pub fn ids(&self) -> Arc<IdIndex<'p>> {
+        Arc::clone(&self.ids)
     }
 
     pub fn plan(&self) -> &'p Plan {
@@ -154,6 +176,9 @@ impl<'p> Resolver<'p> {
     /// Resolves a single-valued attribute: exactly one candidate, or unknown.
     pub fn resolve_one(&self, res: ResId, path: &[Step<'_>], want: &[&str]) -> Resolution {
         match self.resolve(res, path, want) {
+            // A known list with no id in it (`route_table_id = []`, a wrong type in a hand-edited
+            // plan): nothing is referenced. Callers index the first link of a `Known`.
+            Resolution::Known(links) if links.is_empty() => Resolution::Absent,
             Resolution::Known(links) if links.len() > 1 => Resolution::Unknown(format!(
                 "{} candidates of type {}",
                 links.len(),
@@ -298,7 +323,7 @@ impl<'p> Resolver<'p> {
     /// Joins a known value on resource ids. An id not in the plan is an external target.
     fn join_id(&self, value: &str, want: &[&str]) -> Vec<Link> {
         let mut links = Vec::new();
-        if let Some(owners) = self.ids.get(value) {
+        if let Some(owners) = self.ids.0.get(value) {
             for owner in owners {
                 match *owner {
                     IdOwner::Resource(id) if want.contains(&self.plan.resources[id].rtype()) => {

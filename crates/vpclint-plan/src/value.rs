@@ -106,8 +106,29 @@ impl Values {
         }
     }
 
+    /// Like [`Values::new`], for a plan's resources: leaves out the attributes no rule reads
+    /// ([`DROPPED_ATTRIBUTES`]) and what no query can tell apart from its absence: null
+    /// attributes of `after` (a null reads as absent, like a missing one) and the members of the
+    /// mark trees that mark nothing (no `true` under them). Each top-level object is rebuilt at
+    /// its exact size: a large plan holds tens of thousands of these.
+    pub fn compacted(after: Value, unknown: Value, sensitive: Value) -> Self {
+        let keep_after = |k: &str, v: &Value| !v.is_null() && !DROPPED_ATTRIBUTES.contains(&k);
+        let keep_mark = |k: &str, v: &Value| any_true(v) && !DROPPED_ATTRIBUTES.contains(&k);
+        Values::new(
+            retain_exact(after, keep_after),
+            retain_exact(unknown, keep_mark),
+            retain_exact(sensitive, keep_mark),
+        )
+    }
+
     /// Reads the value at `path`.
     pub fn get(&self, path: &[Step<'_>]) -> Fact<&Value> {
+        if let Some(Step::Key(k)) = path.first() {
+            debug_assert!(
+                !DROPPED_ATTRIBUTES.contains(k),
+                "`{k}` is not kept when a plan is read: take it out of value::DROPPED_ATTRIBUTES"
+            );
+        }
         if marked(&self.unknown, path) || marked(&self.sensitive, path) {
             return Fact::Unknown;
         }
@@ -215,6 +236,38 @@ impl Values {
         }
         any_true(node)
     }
+}
+
+/// Top-level attributes of network resources that no rule reads, left out when a plan is read
+/// ([`Values::compacted`]): tags are most of a typical resource's values. Reading one is a bug
+/// that debug builds catch.
+pub const DROPPED_ATTRIBUTES: &[&str] = &["tags", "tags_all", "timeouts"];
+
+/// Whether a mark tree marks anything: a member without a `true` under it reads like a missing
+/// one in [`marked`] and [`Values::is_sensitive`].
+fn any_true(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::Array(items) => items.iter().any(any_true),
+        Value::Object(map) => map.values().any(any_true),
+        _ => false,
+    }
+}
+
+/// An object with only the members `keep` accepts, allocated at its exact size; other values
+/// unchanged.
+fn retain_exact(value: Value, keep: impl Fn(&str, &Value) -> bool) -> Value {
+    let Value::Object(map) = value else {
+        return value;
+    };
+    let n = map.iter().filter(|(k, v)| keep(k, v)).count();
+    let mut out = serde_json::Map::with_capacity(n);
+    for (k, v) in map {
+        if keep(&k, &v) {
+            out.insert(k, v);
+        }
+    }
+    Value::Object(out)
 }
 
 fn str_fact(fact: Fact<&Value>) -> Fact<&str> {

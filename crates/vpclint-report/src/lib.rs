@@ -10,12 +10,15 @@
 //! deterministic: the same input renders byte-identical output, except the human summary's
 //! timing, which [`RenderOptions::timing`] turns off.
 
+pub mod cost_report;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod locate;
 pub mod markdown;
+pub mod picture;
 pub mod sarif;
+pub mod trace;
 mod write;
 
 use std::fmt;

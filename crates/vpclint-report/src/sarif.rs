@@ -142,6 +142,12 @@ pub struct ResultProperties {
     pub location_kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<f64>,
+    /// The per-GB charge on the path a finding is about (C001, R002).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_gb_cost_usd: Option<f64>,
+    /// How the cost figures were made, with the price date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost_basis: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -432,6 +438,8 @@ impl SarifEmitter {
                         category: f.category,
                         location_kind: lf.location.kind.as_str(),
                         monthly_cost_usd: f.cost.as_ref().and_then(|c| c.monthly_usd),
+                        per_gb_cost_usd: f.cost.as_ref().and_then(|c| c.per_gb_usd),
+                        cost_basis: f.cost.as_ref().map(|c| c.basis.clone()),
                     },
                 }
             })

@@ -46,22 +46,29 @@ pub fn has_endpoint_for(
     service: &str,
     interface_counts: bool,
 ) -> Fact<Option<NodeRef>> {
-    let mut uncertain = false;
-    for node in network.nodes(NodeKind::VpcEndpoint) {
-        let e = network.endpoint(node);
-        let same_vpc = match (e.vpc, vpc) {
-            (Fact::Known(a), Fact::Known(b)) => a == b,
-            _ => {
-                // Either VPC is unknown: this endpoint may be in it, if it is a match at all.
-                if could_serve(&e, service, interface_counts) {
-                    uncertain = true;
-                }
-                continue;
-            }
+    let endpoint = |node: NodeRef| match network.endpoint_ref(node) {
+        Some(e) => std::borrow::Cow::Borrowed(e),
+        None => std::borrow::Cow::Owned(network.endpoint(node)),
+    };
+    let Fact::Known(vpc) = vpc else {
+        // The VPC is unknown: any endpoint may be in it, if it is a match at all.
+        let any = network
+            .nodes_of(NodeKind::VpcEndpoint)
+            .iter()
+            .any(|n| could_serve(&endpoint(*n), service, interface_counts));
+        return if any {
+            Fact::Unknown
+        } else {
+            Fact::Known(None)
         };
-        if !same_vpc {
-            continue;
-        }
+    };
+    // Endpoints of another known VPC never matter; those of unknown VPC only make it uncertain.
+    let mut uncertain = network
+        .without_vpc(NodeKind::VpcEndpoint)
+        .iter()
+        .any(|n| could_serve(&endpoint(*n), service, interface_counts));
+    for &node in network.in_vpc_of(vpc, NodeKind::VpcEndpoint) {
+        let e = endpoint(node);
         match (e.endpoint_type, e.service()) {
             (Fact::Known(EndpointType::Gateway), Fact::Known(s)) if s == service => {
                 return Fact::Known(Some(node))

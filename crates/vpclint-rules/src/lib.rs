@@ -5,6 +5,7 @@
 //! fire only on facts (known or resolved values). When a fact they need is unknown, they record
 //! what they could not check instead of guessing.
 
+pub mod cost;
 pub mod docs;
 pub mod facts;
 mod finding;

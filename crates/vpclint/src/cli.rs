@@ -14,14 +14,30 @@ pub struct Cli {
 pub enum Command {
     /// Check plans: `terraform show -json` output, state JSON, or binary plan files (`-` reads stdin).
     Check(CheckArgs),
-    /// Print the network graph vpclint builds from a plan.
+    /// Print the network graph vpclint builds from a plan (JSON), or draw it (Mermaid, DOT).
     Graph(GraphArgs),
+    /// The monthly cost of NAT gateways and endpoints per VPC, and the alternatives.
+    Cost(CostArgs),
+    /// The path traffic takes from a subnet or workload to a destination, hop by hop.
+    Trace(TraceArgs),
     /// List the rules.
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule id (`C001`) or slug (`gateway-service-via-nat`).
         rule: String,
+    },
+    /// Write a commented default `vpclint.toml` in the current directory.
+    Init {
+        /// Replace an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the settings in force: `vpclint.toml` (found upward, or --config) and the defaults.
+    Config {
+        /// The configuration file [default: vpclint.toml here or in a parent directory].
+        #[arg(long, value_name = "PATH")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -68,9 +84,30 @@ pub struct CheckArgs {
     /// Do not run these rules (ids or slugs, comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "RULES")]
     pub ignore: Vec<String>,
-    /// Exit 1 when a finding at or above this severity remains.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit 1 when a finding at or above this severity remains [default: warning, or the
+    /// configuration's fail-on].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// The configuration file [default: vpclint.toml here or in a parent directory].
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Drop findings on resources whose address matches this glob (repeatable), as `exclude` in
+    /// the configuration: `module.legacy_*.**`.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Report only findings whose resource or related resources this plan creates, updates or
+    /// replaces.
+    #[arg(long)]
+    pub changed_only: bool,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in a baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Plans read and checked at once [default: the number of cores].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -146,11 +183,64 @@ pub struct GraphArgs {
     pub input: InputArgs,
     #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
     pub format: GraphFormat,
+    /// Draw only this VPC (its address, or any resource's in it).
+    #[arg(long, value_name = "ADDRESS")]
+    pub vpc: Option<String>,
+    /// Draw every subnet, instead of one node for alike subnets of an AZ.
+    #[arg(long)]
+    pub no_collapse: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
+    /// Nodes, edges (with how each was resolved) and what stayed unknown.
     Json,
+    /// A Mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct CostArgs {
+    #[arg(value_name = "PLAN")]
+    pub plan: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = CostFormat::Human)]
+    pub format: CostFormat,
+    /// Monthly traffic assumption, SERVICE=SIZE or SERVICE@VPC=SIZE (repeatable): `s3=2TB`.
+    #[arg(long, value_name = "SERVICE=SIZE")]
+    pub traffic: Vec<String>,
+    /// The configuration file (for [prices] and [traffic]).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CostFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    #[arg(value_name = "PLAN")]
+    pub plan: String,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// A subnet or workload address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub from: String,
+    /// `internet`, `internet6`, `s3`, `dynamodb` or a service name (`ecr.dkr`).
+    #[arg(long, value_name = "DEST")]
+    pub to: String,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+    /// The configuration file (for [prices]).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -11,7 +11,12 @@ use vpclint_plan::{Plan, PlanError};
 use vpclint_report::{InputError, LocateOptions, Locator, PlanReport, RenderOptions, Report};
 use vpclint_rules::{registry, RuleOptions, Severity};
 
-use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, GraphArgs, InputArgs, ListFormat};
+use crate::baseline::{Baseline, Entry};
+use crate::cli::{
+    CheckArgs, Cli, ColorChoice, Command, CostArgs, CostFormat, FailOn, GraphArgs, GraphFormat,
+    InputArgs, ListFormat, TraceArgs,
+};
+use crate::config;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -21,9 +26,49 @@ pub fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Graph(args) => graph(args),
+        Command::Cost(args) => cost(args),
+        Command::Trace(args) => trace(args),
         Command::Rules(args) => rules(args.format),
         Command::Explain { rule } => explain(&rule),
+        Command::Init { force } => init(force),
+        Command::Config { config } => {
+            let settings = settings(config.as_deref())?;
+            match &settings.path {
+                Some(p) => println!("# from {}", p.display()),
+                None => println!("# no vpclint.toml found: defaults"),
+            }
+            print!("{}", settings.to_toml());
+            Ok(EXIT_OK)
+        }
     }
+}
+
+/// The configuration in force: `--config`, else `vpclint.toml` found upward, else defaults.
+fn settings(explicit: Option<&std::path::Path>) -> Result<config::Settings, String> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d)),
+    };
+    match path {
+        Some(p) => config::load(&p).map_err(|e| e.to_string()),
+        None => Ok(config::Settings::default()),
+    }
+}
+
+fn init(force: bool) -> Result<u8, String> {
+    let path = std::path::Path::new(config::FILE_NAME);
+    if path.exists() && !force {
+        return Err(format!(
+            "{} exists (use --force to replace it)",
+            path.display()
+        ));
+    }
+    std::fs::write(path, config::DEFAULT_FILE)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(EXIT_OK)
 }
 
 fn read_options(input: &InputArgs) -> ReadOptions {
@@ -39,16 +84,35 @@ fn load(arg: &str, options: &ReadOptions) -> Result<Plan, PlanError> {
 fn check(args: CheckArgs) -> Result<u8, String> {
     let started = Instant::now();
     let options = read_options(&args.input);
-    let rule_options = RuleOptions {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        ..RuleOptions::default()
-    };
+    // The file's settings, with the command line's on top.
+    let mut settings = settings(args.config.as_deref())?;
     for name in args.select.iter().chain(&args.ignore) {
         if registry::find(name).is_none() {
             return Err(format!("unknown rule {name:?} (see `vpclint rules`)"));
         }
     }
+    if !args.select.is_empty() {
+        settings.file.select = args.select.clone();
+    }
+    settings.file.ignore.extend(args.ignore.iter().cloned());
+    settings.file.exclude.extend(args.exclude.iter().cloned());
+    let excludes = settings.excludes().map_err(|e| e.to_string())?;
+    let rule_options: RuleOptions = settings.rule_options();
+    let fail_on = match (args.fail_on, settings.file.fail_on.as_deref()) {
+        (Some(f), _) => f,
+        (None, Some("error")) => FailOn::Error,
+        (None, Some("note")) => FailOn::Note,
+        (None, Some("never")) => FailOn::Never,
+        (None, _) => FailOn::Warning,
+    };
+    let baseline = match &args.baseline {
+        Some(path) => Some(Baseline::read(path)?),
+        None => None,
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| format!("cannot start {} threads: {e}", args.jobs.unwrap_or(0)))?;
     for (i, out) in args.output.iter().enumerate() {
         if args.output[..i].iter().any(|o| o.path == out.path) {
             return Err(format!("--output names {} twice", out.path.display()));
@@ -60,26 +124,39 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         display_base: std::env::current_dir().ok(),
         ..LocateOptions::default()
     });
+    let inputs = expand_inputs(&args.plans)?;
     // Plans are independent: read, check and locate them in parallel, report in input order.
-    let results: Vec<Result<PlanReport, PlanError>> = args
-        .plans
-        .par_iter()
-        .map(|arg| {
-            let plan = load(arg, &options)?;
-            let outcome = {
-                let network = Network::build(&plan);
-                vpclint_rules::run(&network, &rule_options)
-            };
-            Ok(locator.report(&plan, outcome))
-        })
-        .collect();
+    let results: Vec<Result<PlanReport, PlanError>> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|(arg, _)| {
+                let plan = load(arg, &options)?;
+                let mut outcome = {
+                    let network = Network::build(&plan);
+                    vpclint_rules::run(&network, &rule_options)
+                };
+                outcome.findings.retain(|f| !excludes.matches(&f.address));
+                if args.changed_only {
+                    outcome.findings.retain(|f| touches_change(&plan, f));
+                }
+                Ok(locator.report(&plan, outcome))
+            })
+            .collect()
+    });
     let mut report = Report {
         rules: registry::RULES.iter().map(|r| r.meta()).collect(),
         ..Report::default()
     };
-    for result in results {
+    for (result, (_, from_directory)) in results.into_iter().zip(&inputs) {
         match result {
             Ok(plan) => report.plans.push(plan),
+            // A directory holds other JSON too (tfvars, package files): skipped with a note.
+            Err(e)
+                if *from_directory
+                    && matches!(e.kind, vpclint_plan::PlanErrorKind::NotAPlan(_)) =>
+            {
+                eprintln!("note: skipped {e}");
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 report.errors.push(InputError {
@@ -87,6 +164,25 @@ fn check(args: CheckArgs) -> Result<u8, String> {
                     message: e.to_string(),
                 });
             }
+        }
+    }
+    if let Some(path) = &args.write_baseline {
+        let entries = report
+            .findings()
+            .map(|f| Entry {
+                fingerprint: f.finding.fingerprint(),
+                rule: f.finding.rule.to_string(),
+                address: f.finding.address.clone(),
+            })
+            .collect();
+        vpclint_report::write_atomically(path, Baseline::new(entries).to_json().as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    if let Some(baseline) = &baseline {
+        let known = baseline.fingerprints();
+        for plan in &mut report.plans {
+            plan.findings
+                .retain(|f| !known.contains(f.finding.fingerprint().as_str()));
         }
     }
     report.elapsed = Some(started.elapsed());
@@ -124,7 +220,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     if !report.errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
-    let threshold = match args.fail_on {
+    let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Note => Some(Severity::Note),
@@ -135,6 +231,91 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     } else {
         EXIT_OK
     })
+}
+
+/// Expands directories (their `*.json` files, recursively) and globs (`plans/**/*.json`) into
+/// inputs, in a stable order; the flag marks inputs found by expansion rather than named.
+fn expand_inputs(args: &[String]) -> Result<Vec<(String, bool)>, String> {
+    let mut inputs = Vec::new();
+    for arg in args {
+        let path = std::path::Path::new(arg);
+        if arg != "-" && path.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut |p| {
+                if p.extension().is_some_and(|e| e == "json") {
+                    found.push(p.display().to_string());
+                }
+            });
+            if found.is_empty() {
+                return Err(format!("{arg}: no *.json plan files in this directory"));
+            }
+            found.sort();
+            inputs.extend(found.into_iter().map(|p| (p, true)));
+        } else if arg.contains(['*', '?', '[']) && !path.exists() {
+            let glob = globset::GlobBuilder::new(arg)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("bad pattern {arg:?}: {e}"))?
+                .compile_matcher();
+            // Walk from the pattern's longest literal directory prefix.
+            let literal: String = arg
+                .chars()
+                .take_while(|c| !matches!(c, '*' | '?' | '['))
+                .collect();
+            let base = match literal.rfind('/') {
+                Some(i) => literal[..=i].to_string(),
+                None => ".".to_string(),
+            };
+            let mut found = Vec::new();
+            walk(std::path::Path::new(&base), &mut |p| {
+                let shown = p.display().to_string();
+                let relative = shown.strip_prefix("./").unwrap_or(&shown);
+                if glob.is_match(relative) || glob.is_match(&shown) {
+                    found.push(shown);
+                }
+            });
+            if found.is_empty() {
+                return Err(format!("no file matches {arg:?}"));
+            }
+            found.sort();
+            inputs.extend(found.into_iter().map(|p| (p, true)));
+        } else {
+            inputs.push((arg.clone(), false));
+        }
+    }
+    Ok(inputs)
+}
+
+fn walk(dir: &std::path::Path, visit: &mut dyn FnMut(&std::path::Path)) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<std::path::PathBuf> =
+        entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        // Terraform's own working directory holds provider binaries and module copies.
+        if p.file_name()
+            .is_some_and(|n| n == ".terraform" || n == ".git")
+        {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, visit);
+        } else {
+            visit(&p);
+        }
+    }
+}
+
+/// Whether a finding's resource, or one of its related resources, is changed by this plan.
+fn touches_change(plan: &Plan, finding: &vpclint_rules::Finding) -> bool {
+    std::iter::once(&finding.address)
+        .chain(finding.related.iter().map(|r| &r.address))
+        .any(|address| {
+            plan.by_address(address)
+                .is_some_and(|id| plan.resource(id).action.is_change())
+        })
 }
 
 /// `--color`: `auto` colours a terminal unless NO_COLOR is set (to anything but the empty
@@ -171,11 +352,94 @@ fn terminal_width(is_terminal: bool) -> usize {
 fn graph(args: GraphArgs) -> Result<u8, String> {
     let plan = load(&args.plan, &read_options(&args.input)).map_err(|e| e.to_string())?;
     let network = Network::build(&plan);
-    let doc = vpclint_plan::export::graph_json(&network);
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?
-    );
+    let text = match args.format {
+        GraphFormat::Json => {
+            let doc = vpclint_plan::export::graph_json(&network);
+            serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n"
+        }
+        GraphFormat::Mermaid | GraphFormat::Dot => {
+            // Findings are highlighted on their resources.
+            let findings = vpclint_rules::run(&network, &RuleOptions::default()).findings;
+            let options = vpclint_report::picture::PictureOptions {
+                vpc: args.vpc.clone(),
+                collapse: !args.no_collapse,
+            };
+            let picture = if args.format == GraphFormat::Mermaid {
+                vpclint_report::picture::mermaid(&network, &findings, &options)
+            } else {
+                vpclint_report::picture::dot(&network, &findings, &options)
+            };
+            picture.map_err(|e| e.to_string())?
+        }
+    };
+    print!("{text}");
+    Ok(EXIT_OK)
+}
+
+/// The price table with `[prices]` of the configuration applied, and its `[traffic]`.
+fn prices_and_traffic(
+    config: Option<&std::path::Path>,
+) -> Result<
+    (
+        vpclint_rules::prices::PriceTable,
+        vpclint_rules::cost::Traffic,
+    ),
+    String,
+> {
+    let settings = settings(config)?;
+    let overrides: vpclint_rules::prices::PriceOverrides = toml::Value::Table(
+        settings
+            .file
+            .prices
+            .clone()
+            .into_iter()
+            .map(|(k, v)| (k, toml::Value::Table(v)))
+            .collect(),
+    )
+    .try_into()
+    .map_err(|e: toml::de::Error| format!("[prices]: {}", e.message()))?;
+    let prices = vpclint_rules::prices::PriceTable::builtin()
+        .with_overrides(&overrides)
+        .map_err(|e| format!("[prices]: {e}"))?;
+    let mut traffic = vpclint_rules::cost::Traffic::default();
+    for (service, size) in &settings.file.traffic {
+        traffic
+            .add(&format!("{service}={size}"))
+            .map_err(|e| format!("[traffic]: {e}"))?;
+    }
+    Ok((prices, traffic))
+}
+
+fn cost(args: CostArgs) -> Result<u8, String> {
+    let (prices, mut traffic) = prices_and_traffic(args.config.as_deref())?;
+    for assignment in &args.traffic {
+        traffic
+            .add(assignment)
+            .map_err(|e| format!("--traffic: {e}"))?;
+    }
+    let plan = load(&args.plan, &read_options(&args.input)).map_err(|e| e.to_string())?;
+    let network = Network::build(&plan);
+    let report = vpclint_rules::cost::cost_report(&network, &prices, &traffic);
+    let text = match args.format {
+        CostFormat::Human => vpclint_report::cost_report::render_human(&report),
+        CostFormat::Json => vpclint_report::cost_report::render_json(&report),
+        CostFormat::Markdown => vpclint_report::cost_report::render_markdown(&report),
+    };
+    print!("{text}");
+    Ok(EXIT_OK)
+}
+
+fn trace(args: TraceArgs) -> Result<u8, String> {
+    let (prices, _) = prices_and_traffic(args.config.as_deref())?;
+    let plan = load(&args.plan, &read_options(&args.input)).map_err(|e| e.to_string())?;
+    let network = Network::build(&plan);
+    let trace = vpclint_report::trace::trace(&network, &prices, &args.from, &args.to)
+        .map_err(|e| e.to_string())?;
+    let text = match args.format {
+        ListFormat::Human => vpclint_report::trace::render_human(&trace),
+        ListFormat::Json => vpclint_report::trace::render_json(&trace),
+    };
+    print!("{text}");
     Ok(EXIT_OK)
 }
 

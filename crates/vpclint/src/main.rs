@@ -1,7 +1,9 @@
 //! The `vpclint` command line.
 
+mod baseline;
 mod cli;
 mod commands;
+mod config;
 
 use std::process::ExitCode;
 

@@ -1,6 +1,8 @@
 //! C001 gateway-service-via-nat: S3/DynamoDB traffic paying NAT processing for want of a free
 //! Gateway endpoint.
 
+use std::collections::HashMap;
+
 use vpclint_plan::network::{NodeKind, NodeRef};
 use vpclint_plan::value::Fact;
 
@@ -31,7 +33,10 @@ impl Rule for GatewayServiceViaNat {
         if facts::uses_dynamodb(network, ctx.options) {
             services.push("dynamodb");
         }
-        for table in network.nodes(NodeKind::RouteTable) {
+        // Tables of one VPC share the answer: ask once per VPC and service.
+        let mut endpoint_for: HashMap<(Option<NodeRef>, &str), Fact<Option<NodeRef>>> =
+            HashMap::new();
+        for &table in network.nodes_of(NodeKind::RouteTable) {
             let served = network.subnets_served(table);
             if served.nodes.is_empty() {
                 continue;
@@ -60,7 +65,12 @@ impl Rule for GatewayServiceViaNat {
             let mut missing = Vec::new();
             for service in &services {
                 // DynamoDB Interface endpoints have no private DNS: only S3's can take SDK traffic.
-                match facts::has_endpoint_for(network, vpc, service, *service == "s3") {
+                let found = *endpoint_for
+                    .entry((vpc.known(), *service))
+                    .or_insert_with(|| {
+                        facts::has_endpoint_for(network, vpc, service, *service == "s3")
+                    });
+                match found {
                     Fact::Known(None) => missing.push(*service),
                     Fact::Known(Some(_)) => {}
                     _ => ctx.unchecked(

@@ -1,6 +1,8 @@
 //! N002 gateway-endpoint-partial-coverage: a Gateway endpoint that misses some NAT-routed tables.
 
-use vpclint_plan::network::NodeKind;
+use std::collections::HashMap;
+
+use vpclint_plan::network::{NodeKind, NodeRef};
 use vpclint_plan::query::{EndpointType, SubnetClass};
 use vpclint_plan::value::Fact;
 
@@ -26,6 +28,23 @@ impl Rule for GatewayEndpointPartialCoverage {
     fn check(&self, ctx: &mut Context<'_, '_>) {
         let network = ctx.network;
         let endpoints = network.nodes(NodeKind::VpcEndpoint);
+        // Endpoints that may be Gateway endpoints, indexed for "does another endpoint cover this
+        // table?": by the tables they cover, and those whose tables or service are unknown.
+        let mut covering: HashMap<NodeRef, Vec<NodeRef>> = HashMap::new();
+        let mut uncertain: Vec<NodeRef> = Vec::new();
+        for other in &endpoints {
+            let o = network.endpoint(*other);
+            if !o.is_type(EndpointType::Gateway) && matches!(o.endpoint_type, Fact::Known(_)) {
+                continue;
+            }
+            let other_tables = network.endpoint_route_tables(*other);
+            for table in &other_tables.nodes {
+                covering.entry(*table).or_default().push(*other);
+            }
+            if !other_tables.complete || !matches!(o.service(), Fact::Known(_)) {
+                uncertain.push(*other);
+            }
+        }
         for node in &endpoints {
             let e = network.endpoint(*node);
             if !e.is_type(EndpointType::Gateway) {
@@ -55,24 +74,26 @@ impl Rule for GatewayEndpointPartialCoverage {
                         continue;
                     }
                 }
-                // Another Gateway endpoint for the same service may cover this table.
-                for other in &endpoints {
-                    if other == node {
-                        continue;
-                    }
-                    let o = network.endpoint(*other);
-                    let could_be_same = matches!(o.service(), Fact::Known(ref s) if *s == service)
-                        || !matches!(o.service(), Fact::Known(_));
-                    let could_be_gateway = o.is_type(EndpointType::Gateway)
-                        || !matches!(o.endpoint_type, Fact::Known(_));
-                    if !(could_be_same && could_be_gateway) {
-                        continue;
-                    }
-                    let other_tables = network.endpoint_route_tables(*other);
-                    if other_tables.nodes.contains(&table) {
-                        continue 'tables;
-                    }
-                    if !other_tables.complete || !matches!(o.service(), Fact::Known(_)) {
+                // Another Gateway endpoint for the same service may cover this table: the first
+                // such endpoint (in address order) that covers it or whose tables are unknown.
+                let covers = covering.get(&table).map_or(&[][..], Vec::as_slice);
+                let mut others: Vec<NodeRef> = covers
+                    .iter()
+                    .chain(&uncertain)
+                    .copied()
+                    .filter(|o| o != node)
+                    .collect();
+                others.sort();
+                others.dedup();
+                let first = others
+                    .into_iter()
+                    .find(|o| match network.endpoint(*o).service() {
+                        Fact::Known(s) => s == service,
+                        _ => true,
+                    });
+                match first {
+                    Some(o) if covers.contains(&o) => continue 'tables,
+                    Some(_) => {
                         ctx.unchecked(
                             &META,
                             network.address(*node),
@@ -80,6 +101,7 @@ impl Rule for GatewayEndpointPartialCoverage {
                         );
                         continue 'tables;
                     }
+                    None => {}
                 }
                 missing.push(table);
             }

@@ -1,6 +1,8 @@
 //! R001 interface-endpoint-single-az: one AZ's outage takes the endpoint away from every AZ.
 
-use vpclint_plan::network::NodeKind;
+use std::collections::HashMap;
+
+use vpclint_plan::network::{NodeKind, NodeRef};
 use vpclint_plan::query::{EndpointType, SubnetClass};
 use vpclint_plan::value::Fact;
 
@@ -26,6 +28,9 @@ impl Rule for InterfaceEndpointSingleAz {
 
     fn check(&self, ctx: &mut Context<'_, '_>) {
         let network = ctx.network;
+        // The workloads' subnets by VPC, and whether every workload's placement is known: built
+        // on first need, once, instead of a pass over all workloads per endpoint.
+        let mut workloads: Option<(HashMap<NodeRef, Vec<NodeRef>>, bool)> = None;
         for node in network.nodes(NodeKind::VpcEndpoint) {
             let e = network.endpoint(node);
             if !e.is_type(EndpointType::Interface) {
@@ -48,19 +53,22 @@ impl Rule for InterfaceEndpointSingleAz {
             }
             let Fact::Known(vpc) = e.vpc else { continue };
             // Where the clients are: the VPC's workloads, else its private subnets.
-            let mut client_subnets = Vec::new();
-            let mut complete = true;
-            for w in network.nodes(NodeKind::Workload) {
-                let p = network.placement(w);
-                let in_vpc: Vec<_> = p
-                    .nodes
-                    .iter()
-                    .copied()
-                    .filter(|s| network.vpc_of(*s) == Fact::Known(vpc))
-                    .collect();
-                complete &= p.complete;
-                client_subnets.extend(in_vpc);
-            }
+            let (by_vpc, all_complete) = workloads.get_or_insert_with(|| {
+                let mut by_vpc: HashMap<NodeRef, Vec<NodeRef>> = HashMap::new();
+                let mut complete = true;
+                for &w in network.nodes_of(NodeKind::Workload) {
+                    let p = network.placement(w);
+                    complete &= p.complete;
+                    for s in p.nodes {
+                        if let Fact::Known(v) = network.vpc_of(s) {
+                            by_vpc.entry(v).or_default().push(s);
+                        }
+                    }
+                }
+                (by_vpc, complete)
+            });
+            let mut client_subnets = by_vpc.get(&vpc).cloned().unwrap_or_default();
+            let mut complete = *all_complete;
             let basis;
             if client_subnets.is_empty() {
                 basis = "NAT-routed and isolated subnets";
