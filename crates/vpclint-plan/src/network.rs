@@ -1406,45 +1406,15 @@ impl<'p> Builder<'_, 'p> {
 
     fn place(&mut self, id: ResId, node: NodeRef, path: &[Step<'_>]) {
         let (subnets, complete) = self.many(id, path, SUBNET);
-        let entry = self.placements.entry(node).or_insert(Linked {
-            nodes: Vec::new(),
-            complete: true,
-        });
-        entry.complete &= complete;
-        for (s, _) in &subnets {
-            entry.push(*s);
-        }
-        for (s, by) in subnets {
-            self.edge(node, s, EdgeKind::Placement, by);
-        }
+        self.link_all(node, EdgeKind::Placement, subnets, complete);
     }
 
     fn endpoint(&mut self, id: ResId, node: NodeRef) {
         let (tables, complete) = self.many(id, &[Step::Key("route_table_ids")], ROUTE_TABLE);
-        let entry = self.endpoint_tables.entry(node).or_insert(Linked {
-            nodes: Vec::new(),
-            complete: true,
-        });
-        entry.complete &= complete;
-        for (t, _) in &tables {
-            entry.push(*t);
-        }
-        for (t, by) in tables {
-            self.edge(node, t, EdgeKind::EndpointRouteTable, by);
-        }
+        self.link_all(node, EdgeKind::EndpointRouteTable, tables, complete);
         self.place(id, node, &[Step::Key("subnet_ids")]);
         let (groups, complete) = self.many(id, &[Step::Key("security_group_ids")], SECURITY_GROUP);
-        let entry = self.security_groups.entry(node).or_insert(Linked {
-            nodes: Vec::new(),
-            complete: true,
-        });
-        entry.complete &= complete;
-        for (g, _) in &groups {
-            entry.push(*g);
-        }
-        for (g, by) in groups {
-            self.edge(node, g, EdgeKind::SecurityGroup, by);
-        }
+        self.link_all(node, EdgeKind::SecurityGroup, groups, complete);
         // `service_name = aws_vpc_endpoint_service.x.service_name`: a link to the service.
         if let Some(expr) = self.plan.expr_of(id, &[Step::Key("service_name")]) {
             if self.plan.resources[id]
@@ -1491,6 +1461,25 @@ impl<'p> Builder<'_, 'p> {
                 self.edge(e, o, kind, by);
             }
             None => self.set_of(kind, e).complete = false,
+        }
+    }
+
+    /// Records resolved links of `node` (placement, endpoint route tables, security groups) and
+    /// their edges; `complete` is false when some member could not be resolved.
+    fn link_all(
+        &mut self,
+        node: NodeRef,
+        kind: EdgeKind,
+        links: Vec<(NodeRef, ResolvedBy)>,
+        complete: bool,
+    ) {
+        let set = self.set_of(kind, node);
+        set.complete &= complete;
+        for (to, _) in &links {
+            set.push(*to);
+        }
+        for (to, by) in links {
+            self.edge(node, to, kind, by);
         }
     }
 
@@ -1570,17 +1559,7 @@ impl<'p> Builder<'_, 'p> {
         }
         for path in &sg_paths {
             let (groups, complete) = self.many(id, path, SECURITY_GROUP);
-            let entry = self.security_groups.entry(node).or_insert(Linked {
-                nodes: Vec::new(),
-                complete: true,
-            });
-            entry.complete &= complete;
-            for (g, _) in &groups {
-                entry.push(*g);
-            }
-            for (g, by) in groups {
-                self.edge(node, g, EdgeKind::SecurityGroup, by);
-            }
+            self.link_all(node, EdgeKind::SecurityGroup, groups, complete);
         }
     }
 
@@ -1601,17 +1580,7 @@ impl<'p> Builder<'_, 'p> {
             return;
         };
         let (subnets, complete) = self.many(group, &[Step::Key("subnet_ids")], SUBNET);
-        let entry = self.placements.entry(node).or_insert(Linked {
-            nodes: Vec::new(),
-            complete: true,
-        });
-        entry.complete &= complete;
-        for (s, _) in &subnets {
-            entry.push(*s);
-        }
-        for (s, by) in subnets {
-            self.edge(node, s, EdgeKind::Placement, by);
-        }
+        self.link_all(node, EdgeKind::Placement, subnets, complete);
     }
 }
 
