@@ -360,6 +360,18 @@ impl FindingDiagnostic {
             }
             help.push_str(&format!("cost: {cost}"));
         }
+        if let Some(fix) = f.fix.as_deref().filter(|fix| !fix.trim().is_empty()) {
+            if !help.is_empty() {
+                help.push('\n');
+            }
+            help.push_str("fix:\n");
+            for line in fix.trim_end().lines() {
+                help.push_str("    ");
+                help.push_str(line);
+                help.push('\n');
+            }
+            help.pop();
+        }
         let mut diagnostic = FindingDiagnostic {
             message: f.message.clone(),
             severity: match f.severity {
