@@ -185,6 +185,9 @@ fn check(args: CheckArgs) -> Result<u8, String> {
                 .retain(|f| !known.contains(f.finding.fingerprint().as_str()));
         }
     }
+    // Reports list plans by name, so the order plans were given in does not change a byte.
+    report.plans.sort_by(|a, b| a.name.cmp(&b.name));
+    report.errors.sort_by(|a, b| a.plan.cmp(&b.plan));
     report.elapsed = Some(started.elapsed());
 
     let stdout_is_terminal = std::io::stdout().is_terminal();
