@@ -117,5 +117,5 @@ fn end_to_end(b: Bencher, size: usize) {
     }
     let path = plan_path(size);
     b.counter(divan::counter::BytesCount::new(bytes(size).len()))
-        .bench(|| xtask::measure::vpclint_check(&bin, std::slice::from_ref(&path), &[], &[]));
+        .bench(|| xtask::measure::vpclint_check_direct(&bin, std::slice::from_ref(&path)));
 }

@@ -228,6 +228,23 @@ pub fn vpclint_check(bin: &Path, plans: &[PathBuf], extra: &[&str], env: &[(&str
     r
 }
 
+/// `vpclint check --format json PLAN...` with its output discarded, run directly (for timing by
+/// the caller, as the divan benchmark does); panics unless it exits 0 or 1.
+pub fn vpclint_check_direct(bin: &Path, plans: &[PathBuf]) {
+    let status = Command::new(bin)
+        .args(["check", "--format", "json"])
+        .args(plans)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("run vpclint");
+    assert!(
+        matches!(status.code(), Some(0 | 1)),
+        "vpclint exited {status} on {}",
+        plans[0].display()
+    );
+}
+
 /// Median wall time and highest peak RSS of `n` runs (after one warm-up when `n > 1`).
 pub fn repeat(n: usize, mut f: impl FnMut() -> Run) -> Run {
     if n > 1 {
