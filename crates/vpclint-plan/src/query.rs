@@ -190,14 +190,7 @@ impl<'p> Network<'p> {
         };
         match r.values.bool(attribute) {
             Fact::Absent => Fact::Known(default),
-            Fact::Unknown
-                if matches!(
-                    r.action,
-                    crate::model::Action::Create | crate::model::Action::Replace
-                ) && self.is_unconfigured(node, attribute) =>
-            {
-                Fact::Known(default)
-            }
+            Fact::Unknown if self.default_applies(node, attribute) => Fact::Known(default),
             other => other,
         }
     }
@@ -215,16 +208,22 @@ impl<'p> Network<'p> {
         match r.values.str(attribute) {
             Fact::Known(v) => Fact::Known(v.to_string()),
             Fact::Absent => Fact::Known(default.to_string()),
-            Fact::Unknown
-                if matches!(
-                    r.action,
-                    crate::model::Action::Create | crate::model::Action::Replace
-                ) && self.is_unconfigured(node, attribute) =>
-            {
+            Fact::Unknown if self.default_applies(node, attribute) => {
                 Fact::Known(default.to_string())
             }
             Fact::Unknown => Fact::Unknown,
         }
+    }
+
+    /// Whether an unknown `attribute` takes the provider's default: the resource is created (or
+    /// replaced) by this plan and its configuration does not set the argument.
+    fn default_applies(&self, node: NodeRef, attribute: &str) -> bool {
+        self.resource(node).is_some_and(|r| {
+            matches!(
+                r.action,
+                crate::model::Action::Create | crate::model::Action::Replace
+            )
+        }) && self.is_unconfigured(node, attribute)
     }
 
     /// Whether the configuration of a resource is present and does not set `attribute`.

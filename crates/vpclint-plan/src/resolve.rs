@@ -645,33 +645,13 @@ impl<'p> Resolver<'p> {
                 instances.push(module.child(name, None));
             }
         }
-        let key_of = |m: &ModulePath| m.0.last().and_then(|s| s.key.clone());
-        if !group.keys.is_empty() {
-            instances.retain(|m| key_of(m).is_some_and(|k| group.keys.contains(&k)));
-            return instances;
-        }
-        if let (true, Some(i)) = (parsed.count_index, ctx.count_index) {
-            if instances
-                .iter()
-                .all(|m| matches!(key_of(m), Some(InstanceKey::Int(_))))
-                && !instances.is_empty()
-            {
-                let n = instances.len() as i64;
-                return vec![instances[i.rem_euclid(n) as usize].clone()];
-            }
-        }
-        if let (true, Some(k)) = (parsed.each_key, &ctx.each_key) {
-            let wanted = InstanceKey::Str(k.clone());
-            let matching: Vec<ModulePath> = instances
-                .iter()
-                .filter(|m| key_of(m).as_ref() == Some(&wanted))
-                .cloned()
-                .collect();
-            if !matching.is_empty() {
-                return matching;
-            }
-        }
-        instances
+        select_by_key(
+            &instances,
+            |m: &ModulePath| m.0.last().and_then(|s| s.key.clone()),
+            &group.keys,
+            parsed,
+            ctx,
+        )
     }
 }
 
@@ -699,29 +679,46 @@ fn select_instances(
     parsed: &ParsedRefs,
     ctx: &Ctx,
 ) -> Vec<ResId> {
-    let key_of = |id: &ResId| plan.resources[*id].address.key.clone();
-    if !group.keys.is_empty() {
+    select_by_key(
+        instances,
+        |id: &ResId| plan.resources[*id].address.key.clone(),
+        &group.keys,
+        parsed,
+        ctx,
+    )
+}
+
+/// Picks the instances (of a resource or a module call) a reference means: its literal keys,
+/// else the one at `count.index` (wrapping around, as `element()` does) when the expression uses
+/// it and the instances are counted, else the one at `each.key`, else all of them.
+fn select_by_key<T: Clone>(
+    instances: &[T],
+    key_of: impl Fn(&T) -> Option<InstanceKey>,
+    keys: &BTreeSet<InstanceKey>,
+    parsed: &ParsedRefs,
+    ctx: &Ctx,
+) -> Vec<T> {
+    if !keys.is_empty() {
         return instances
             .iter()
-            .filter(|id| key_of(id).is_some_and(|k| group.keys.contains(&k)))
-            .copied()
+            .filter(|i| key_of(i).is_some_and(|k| keys.contains(&k)))
+            .cloned()
             .collect();
     }
     let int_keyed = !instances.is_empty()
         && instances
             .iter()
-            .all(|id| matches!(key_of(id), Some(InstanceKey::Int(_))));
+            .all(|i| matches!(key_of(i), Some(InstanceKey::Int(_))));
     if let (true, Some(i), true) = (parsed.count_index, ctx.count_index, int_keyed) {
-        // `x[count.index]` and `element(x[*].id, count.index)`, which wraps around.
         let n = instances.len() as i64;
-        return vec![instances[i.rem_euclid(n) as usize]];
+        return vec![instances[i.rem_euclid(n) as usize].clone()];
     }
     if let (true, Some(k)) = (parsed.each_key, &ctx.each_key) {
         let wanted = InstanceKey::Str(k.clone());
-        let matching: Vec<ResId> = instances
+        let matching: Vec<T> = instances
             .iter()
-            .filter(|id| key_of(id).as_ref() == Some(&wanted))
-            .copied()
+            .filter(|i| key_of(i).as_ref() == Some(&wanted))
+            .cloned()
             .collect();
         if !matching.is_empty() {
             return matching;
