@@ -2,6 +2,7 @@
 //! values and region, merged from the sections of a plan or state document.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -164,8 +165,9 @@ pub struct Plan {
     pub config: Config,
     /// Root module variable values.
     pub variables: BTreeMap<String, Value>,
-    /// The JSON text the plan was read from, for locating resources in it.
-    pub source: Vec<u8>,
+    /// The JSON text the plan was read from, for locating resources in it. Shared, so that the
+    /// reports point into it without a second copy of a plan that may be hundreds of megabytes.
+    pub source: Arc<String>,
     by_address: HashMap<String, ResId>,
     /// Instances of each resource by module instance and local address, sorted by key.
     instances: HashMap<(ModulePath, String), Vec<ResId>>,
@@ -213,7 +215,11 @@ impl Plan {
     /// Reads a plan and keeps its text (see [`Plan::source`]).
     pub fn from_input(input: crate::input::Input) -> Result<Plan, PlanError> {
         let mut plan = Plan::from_json(&input.name, &input.bytes)?;
-        plan.source = input.bytes;
+        // JSON that parsed is UTF-8 (serde_json checks every string); the lossy branch is for a
+        // document whose only invalid bytes were in values it skipped.
+        let text = String::from_utf8(input.bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        plan.source = Arc::new(text);
         Ok(plan)
     }
 
@@ -316,7 +322,7 @@ impl Plan {
             deleted: builder.deleted,
             config,
             variables,
-            source: Vec::new(),
+            source: Arc::default(),
             by_address: HashMap::new(),
             instances: HashMap::new(),
             module_children: HashMap::new(),

@@ -3,7 +3,9 @@
 //!
 //! `::warning file=main.tf,line=12,endLine=20,title=C001 gateway-service-via-nat::message`
 //!
-//! Paths are relative to the repository root, which is what the runner's workspace is.
+//! Paths are relative to the repository root, which is what the runner's workspace is. Findings a
+//! `vpclint:ignore` comment suppresses get no annotation; a malformed or unused comment gets a
+//! warning on its line.
 
 use std::io;
 
@@ -67,6 +69,16 @@ impl Emitter for GithubEmitter {
                 command(f.severity),
                 props.join(","),
                 escape_data(&message)
+            )?;
+        }
+        for note in &report.ignore_notes {
+            writeln!(
+                out,
+                "::warning file={},line={},title={}::{}",
+                escape_property(&note.comment.file.path()),
+                note.comment.line(),
+                escape_property(crate::locate::IGNORE_MARKER),
+                escape_data(&note.message())
             )?;
         }
         Ok(())

@@ -1,6 +1,7 @@
 //! The terminal report: one miette diagnostic per finding, with the `.tf` snippet (or the plan
 //! JSON) labelled at the anchor and the related resources, the help line and the rule's doc link,
-//! then a summary.
+//! then a summary, which also lists the findings `vpclint:ignore` comments suppress and what is
+//! wrong with those comments.
 
 use std::fmt;
 use std::io;
@@ -17,6 +18,8 @@ use crate::{plural, Emitter, RenderOptions, Report};
 
 /// How many unchecked entries the summary lists.
 const MAX_UNCHECKED_LISTED: usize = 20;
+/// How many suppressed findings the summary lists.
+const MAX_SUPPRESSED_LISTED: usize = 20;
 
 pub struct HumanEmitter {
     options: RenderOptions,
@@ -75,14 +78,39 @@ impl HumanEmitter {
                 out.push_str(&format!("{} {note}\n", self.paint("note:", "1")));
             }
         }
+        for note in &report.ignore_notes {
+            out.push_str(&format!(
+                "{} {}: {}\n",
+                self.paint("warning:", "1;33"),
+                note.comment.display(),
+                note.message()
+            ));
+        }
         let scope = format!(
             "{}, {}",
             plural(s.plans, "plan", "plans"),
             plural(s.resources, "resource instance", "resource instances")
         );
+        let mut suppressed = if s.suppressed > 0 {
+            format!("; {} suppressed", s.suppressed)
+        } else {
+            String::new()
+        };
+        // Counted like a warning for --fail-on: say so where the exit code is explained.
+        let unused = report
+            .ignore_notes
+            .iter()
+            .filter(|n| n.counts_as_warning())
+            .count();
+        if unused > 0 {
+            suppressed.push_str(&format!(
+                "; {}",
+                plural(unused, "unused ignore comment", "unused ignore comments")
+            ));
+        }
         if s.findings == 0 {
             out.push_str(&format!(
-                "{} ({scope})\n",
+                "{}{suppressed} ({scope})\n",
                 self.paint("No findings", "1;32")
             ));
         } else {
@@ -103,9 +131,41 @@ impl HumanEmitter {
             .collect::<Vec<_>>()
             .join(", ");
             out.push_str(&format!(
-                "{}: {counts} ({scope})\n",
+                "{}: {counts}{suppressed} ({scope})\n",
                 self.paint(&plural(s.findings, "finding", "findings"), "1")
             ));
+        }
+        if s.suppressed > 0 {
+            out.push_str(&format!(
+                "Suppressed by vpclint:ignore comments ({}):\n",
+                s.suppressed
+            ));
+            let multi = report.plans.len() > 1;
+            let entries = report.plans.iter().flat_map(|plan| {
+                plan.suppressed
+                    .iter()
+                    .map(move |sf| (plan.name.as_str(), sf))
+            });
+            for (plan, sf) in entries.take(MAX_SUPPRESSED_LISTED) {
+                let prefix = if multi {
+                    format!("{plan}: ")
+                } else {
+                    String::new()
+                };
+                out.push_str(&format!(
+                    "  {} {prefix}{} ({}): {}\n",
+                    sf.finding.finding.rule,
+                    sf.finding.finding.address,
+                    sf.by.display(),
+                    sf.reason()
+                ));
+            }
+            if s.suppressed > MAX_SUPPRESSED_LISTED {
+                out.push_str(&format!(
+                    "  ... and {} more (`--format json` lists them all)\n",
+                    s.suppressed - MAX_SUPPRESSED_LISTED
+                ));
+            }
         }
         if s.errors > 0 {
             out.push_str(&format!(

@@ -1,13 +1,14 @@
-//! The JSON report: `{"version": 1, "findings": [...], "unchecked": [...], "errors": [...],
-//! "summary": {...}}`. Findings keep every field of [`vpclint_rules::Finding`] and add their
-//! `fingerprint` and `location` (and each related resource's location).
+//! The JSON report: `{"version": 1, "findings": [...], "suppressed": [...], "unchecked": [...],
+//! "errors": [...], "ignore_notes": [...], "summary": {...}}`. Findings keep every field of
+//! [`vpclint_rules::Finding`] and add their `fingerprint` and `location` (and each related
+//! resource's location); suppressed findings add the `suppression` that hides them.
 
 use std::io;
 
 use serde::Serialize;
 use vpclint_rules::{Category, Cost, Severity};
 
-use crate::locate::{Location, LocationKind};
+use crate::locate::{IgnoreComment, LocatedFinding, Location, LocationKind};
 use crate::{Emitter, Report};
 
 /// The version of this document's shape.
@@ -19,8 +20,10 @@ pub struct JsonEmitter;
 struct JsonReport<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
+    suppressed: Vec<JsonFinding<'a>>,
     unchecked: Vec<JsonUnchecked<'a>>,
     errors: Vec<JsonError<'a>>,
+    ignore_notes: Vec<JsonIgnoreNote>,
     summary: JsonSummary,
 }
 
@@ -42,6 +45,40 @@ struct JsonFinding<'a> {
     doc_url: &'a str,
     fingerprint: String,
     location: JsonLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppression: Option<JsonSuppression<'a>>,
+}
+
+/// The ignore comment that suppresses a finding: SARIF's `inSource` suppression.
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'static str,
+    reason: &'a str,
+    file: String,
+    line: usize,
+}
+
+impl<'a> JsonSuppression<'a> {
+    fn new(comment: &'a IgnoreComment) -> Self {
+        JsonSuppression {
+            kind: "inSource",
+            reason: comment.reason.as_deref().unwrap_or_default(),
+            file: comment.file.path(),
+            line: comment.line(),
+        }
+    }
+}
+
+/// A problem with an ignore comment.
+#[derive(Serialize)]
+struct JsonIgnoreNote {
+    file: String,
+    line: usize,
+    /// `no_reason`, `no_rule`, `unknown_rule`, `not_next_to_block` or `unused`.
+    kind: &'static str,
+    message: String,
+    /// Whether it counts as a warning for `--fail-on` (only `unused` does).
+    counts_as_warning: bool,
 }
 
 #[derive(Serialize)]
@@ -110,6 +147,8 @@ struct JsonSummary {
     findings: usize,
     by_severity: BySeverity,
     unchecked: usize,
+    suppressed: usize,
+    ignore_notes: usize,
 }
 
 #[derive(Serialize)]
@@ -119,41 +158,48 @@ struct BySeverity {
     note: usize,
 }
 
+fn json_finding<'a>(
+    lf: &'a LocatedFinding,
+    suppression: Option<JsonSuppression<'a>>,
+) -> JsonFinding<'a> {
+    let f = &lf.finding;
+    JsonFinding {
+        rule: f.rule,
+        slug: f.slug,
+        severity: f.severity,
+        category: f.category,
+        address: &f.address,
+        plan: &f.plan,
+        message: &f.message,
+        help: &f.help,
+        fix: f.fix.as_deref(),
+        related: f
+            .related
+            .iter()
+            .zip(&lf.related)
+            .map(|(r, loc)| JsonRelated {
+                address: &r.address,
+                label: &r.label,
+                location: JsonLocation::new(loc),
+            })
+            .collect(),
+        cost: f.cost.as_ref(),
+        doc_url: &f.doc_url,
+        fingerprint: f.fingerprint(),
+        location: JsonLocation::new(&lf.location),
+        suppression,
+    }
+}
+
 impl Emitter for JsonEmitter {
     fn emit(&self, out: &mut dyn io::Write, report: &Report) -> io::Result<()> {
         let s = report.summary();
         let doc = JsonReport {
             version: JSON_VERSION,
-            findings: report
-                .findings()
-                .map(|lf| {
-                    let f = &lf.finding;
-                    JsonFinding {
-                        rule: f.rule,
-                        slug: f.slug,
-                        severity: f.severity,
-                        category: f.category,
-                        address: &f.address,
-                        plan: &f.plan,
-                        message: &f.message,
-                        help: &f.help,
-                        fix: f.fix.as_deref(),
-                        related: f
-                            .related
-                            .iter()
-                            .zip(&lf.related)
-                            .map(|(r, loc)| JsonRelated {
-                                address: &r.address,
-                                label: &r.label,
-                                location: JsonLocation::new(loc),
-                            })
-                            .collect(),
-                        cost: f.cost.as_ref(),
-                        doc_url: &f.doc_url,
-                        fingerprint: f.fingerprint(),
-                        location: JsonLocation::new(&lf.location),
-                    }
-                })
+            findings: report.findings().map(|lf| json_finding(lf, None)).collect(),
+            suppressed: report
+                .suppressed()
+                .map(|sf| json_finding(&sf.finding, Some(JsonSuppression::new(&sf.by))))
                 .collect(),
             unchecked: report
                 .plans
@@ -175,6 +221,17 @@ impl Emitter for JsonEmitter {
                     message: &e.message,
                 })
                 .collect(),
+            ignore_notes: report
+                .ignore_notes
+                .iter()
+                .map(|n| JsonIgnoreNote {
+                    file: n.comment.file.path(),
+                    line: n.comment.line(),
+                    kind: n.kind_str(),
+                    message: n.message(),
+                    counts_as_warning: n.counts_as_warning(),
+                })
+                .collect(),
             summary: JsonSummary {
                 plans: s.plans,
                 errors: s.errors,
@@ -186,6 +243,8 @@ impl Emitter for JsonEmitter {
                     note: s.note,
                 },
                 unchecked: s.unchecked,
+                suppressed: s.suppressed,
+                ignore_notes: s.ignore_notes,
             },
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -6,13 +6,16 @@
 //! - [`github`]: GitHub Actions workflow commands (inline pull-request annotations);
 //! - [`markdown`]: a table for a pull-request comment.
 //!
-//! [`locate`] maps each finding to the `.tf` block of its resource (or the plan JSON). Output is
+//! [`locate`] maps each finding to the `.tf` block of its resource (or the plan JSON), and sets
+//! aside the findings a `# vpclint:ignore` comment there suppresses; [`ignore_notes()`] reports the
+//! comments that are malformed or unused. Output is
 //! deterministic: the same input renders byte-identical output, except the human summary's
 //! timing, which [`RenderOptions::timing`] turns off.
 
 pub mod cost_report;
 pub mod github;
 pub mod human;
+pub mod ignore_notes;
 pub mod json;
 pub mod locate;
 pub mod markdown;
@@ -28,7 +31,11 @@ use std::time::Duration;
 
 use vpclint_rules::{RuleMeta, Severity, Unchecked};
 
-pub use locate::{LocateOptions, LocatedFinding, Location, LocationKind, Locator, SourceFile};
+pub use ignore_notes::{ignore_notes, IgnoreNote, IgnoreNoteKind};
+pub use locate::{
+    IgnoreComment, IgnoreCommentUse, LocateOptions, LocatedFinding, Location, LocationKind,
+    Locator, SourceFile, SuppressedFinding,
+};
 pub use write::write_atomically;
 
 /// The project's home, for SARIF's `informationUri`.
@@ -93,6 +100,11 @@ pub struct PlanReport {
     pub resources: usize,
     /// Sorted as [`vpclint_rules::run`] sorts them.
     pub findings: Vec<LocatedFinding>,
+    /// Findings a `vpclint:ignore` comment suppresses, in the same order. They count toward no
+    /// exit code, and every format still shows them.
+    pub suppressed: Vec<SuppressedFinding>,
+    /// Every `vpclint:ignore` comment of the plan's sources, with what it suppressed.
+    pub ignore_comments: Vec<IgnoreCommentUse>,
     pub unchecked: Vec<Unchecked>,
     /// Problems met while locating (a `.tf` file that does not parse), one line each.
     pub notes: Vec<String>,
@@ -116,12 +128,29 @@ pub struct Report {
     pub rules: Vec<&'static RuleMeta>,
     /// Wall time of the check, shown only in the human summary.
     pub elapsed: Option<Duration>,
+    /// Problems with the `vpclint:ignore` comments of the plans' sources (see [`ignore_notes()`]).
+    pub ignore_notes: Vec<IgnoreNote>,
+}
+
+impl PlanReport {
+    /// Keeps the findings, suppressed or not, for which `keep` holds. What each ignore comment
+    /// suppressed stays recorded: a finding a later filter drops (`--changed-only`, an exclude)
+    /// still shows that its comment is in use.
+    pub fn retain_findings(&mut self, mut keep: impl FnMut(&vpclint_rules::Finding) -> bool) {
+        self.findings.retain(|f| keep(&f.finding));
+        self.suppressed.retain(|s| keep(&s.finding.finding));
+    }
 }
 
 impl Report {
     /// Every finding, plans in input order.
     pub fn findings(&self) -> impl Iterator<Item = &LocatedFinding> {
         self.plans.iter().flat_map(|p| p.findings.iter())
+    }
+
+    /// Every suppressed finding, plans in input order.
+    pub fn suppressed(&self) -> impl Iterator<Item = &SuppressedFinding> {
+        self.plans.iter().flat_map(|p| p.suppressed.iter())
     }
 
     pub fn unchecked(&self) -> impl Iterator<Item = &Unchecked> {
@@ -132,11 +161,13 @@ impl Report {
         let mut s = Summary {
             plans: self.plans.len(),
             errors: self.errors.len(),
+            ignore_notes: self.ignore_notes.len(),
             ..Summary::default()
         };
         for p in &self.plans {
             s.resources += p.resources;
             s.unchecked += p.unchecked.len();
+            s.suppressed += p.suppressed.len();
             for f in &p.findings {
                 s.findings += 1;
                 match f.finding.severity {
@@ -149,9 +180,14 @@ impl Report {
         s
     }
 
-    /// Whether a finding at or above `threshold` remains (`None`: never).
+    /// Whether a finding at or above `threshold` remains (`None`: never). Suppressed findings do
+    /// not count; an unused ignore comment (reported only when asked for) counts as a warning.
     pub fn fails(&self, threshold: Option<Severity>) -> bool {
-        threshold.is_some_and(|t| self.findings().any(|f| f.finding.severity.at_least(t)))
+        threshold.is_some_and(|t| {
+            self.findings().any(|f| f.finding.severity.at_least(t))
+                || (Severity::Warning.at_least(t)
+                    && self.ignore_notes.iter().any(IgnoreNote::counts_as_warning))
+        })
     }
 }
 
@@ -166,6 +202,9 @@ pub struct Summary {
     pub warning: usize,
     pub note: usize,
     pub unchecked: usize,
+    /// Findings a `vpclint:ignore` comment suppresses (not in `findings`).
+    pub suppressed: usize,
+    pub ignore_notes: usize,
 }
 
 /// How to render.

@@ -6,7 +6,9 @@
 //! module whose source is not on disk (registry, git, ...) is represented by its call block in the
 //! caller: that is where a user changes what the module builds.
 
+mod ignore_comments;
 mod plan_json;
+mod suppress;
 mod tf;
 
 use std::collections::HashMap;
@@ -21,7 +23,9 @@ use vpclint_rules::{Finding, Outcome};
 
 use crate::PlanReport;
 
+pub use ignore_comments::{IgnoreComment, IgnoreCommentId, IgnoredRule, IGNORE_MARKER};
 pub use plan_json::PlanJsonIndex;
+pub use suppress::{IgnoreCommentUse, SuppressedFinding};
 
 /// A text findings point into: a `.tf` file or a plan JSON.
 #[derive(Debug)]
@@ -34,8 +38,21 @@ pub struct SourceFile {
     /// The absolute path, when the text is a file.
     pub abs_path: Option<PathBuf>,
     pub kind: SourceKind,
-    text: Arc<str>,
+    text: Arc<String>,
     line_starts: Vec<usize>,
+    /// Code points before each [`CHECKPOINT`]-byte block; empty when the text is ASCII, where a
+    /// column is a byte count. `terraform show -json` writes the whole plan on one line, so
+    /// counting from the start of the line for each finding would be quadratic.
+    char_checkpoints: Vec<usize>,
+}
+
+/// The distance in bytes between two code-point checkpoints.
+const CHECKPOINT: usize = 64 * 1024;
+
+/// The code points that start in `bytes`: the bytes that do not continue a UTF-8 sequence. A block
+/// boundary may fall inside a character; counting starts keeps every character in one block.
+fn code_point_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,15 +76,23 @@ impl SourceFile {
         repo_path: Option<String>,
         abs_path: Option<PathBuf>,
         kind: SourceKind,
-        text: Arc<str>,
+        text: Arc<String>,
     ) -> SourceFile {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let char_checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut before = 0;
+            text.as_bytes()
+                .chunks(CHECKPOINT)
+                .map(|block| {
+                    let at = before;
+                    before += code_point_starts(block);
+                    at
+                })
+                .collect()
+        };
         SourceFile {
             display,
             repo_path,
@@ -75,7 +100,18 @@ impl SourceFile {
             kind,
             text,
             line_starts,
+            char_checkpoints,
         }
+    }
+
+    /// Code points before byte `offset` (a character boundary), from the nearest checkpoint.
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.char_checkpoints.is_empty() {
+            return offset;
+        }
+        let block = offset / CHECKPOINT;
+        let from = block * CHECKPOINT;
+        self.char_checkpoints[block] + code_point_starts(&self.text.as_bytes()[from..offset])
     }
 
     pub fn text(&self) -> &str {
@@ -83,7 +119,7 @@ impl SourceFile {
     }
 
     /// The text as a shared string (for miette's `NamedSource`).
-    pub fn shared_text(&self) -> Arc<str> {
+    pub fn shared_text(&self) -> Arc<String> {
         Arc::clone(&self.text)
     }
 
@@ -97,7 +133,7 @@ impl SourceFile {
         let start = self.line_starts[line - 1];
         Position {
             line,
-            column: self.text[start..offset].chars().count() + 1,
+            column: self.chars_before(offset) - self.chars_before(start) + 1,
         }
     }
 
@@ -245,7 +281,8 @@ impl Locator {
         }
     }
 
-    /// Locates every finding of one plan's outcome.
+    /// Locates every finding of one plan's outcome, and sets aside those a `vpclint:ignore`
+    /// comment in the sources suppresses.
     pub fn report(&self, plan: &Plan, outcome: Outcome) -> PlanReport {
         let mut pl = PlanLocator::new(self, plan);
         let findings = outcome
@@ -265,10 +302,13 @@ impl Locator {
                 }
             })
             .collect();
+        let split = pl.suppress(findings);
         PlanReport {
             name: plan.name.clone(),
             resources: plan.resources.len(),
-            findings,
+            findings: split.findings,
+            suppressed: split.suppressed,
+            ignore_comments: split.ignore_comments,
             unchecked: outcome.unchecked,
             notes: pl.notes,
         }
@@ -427,7 +467,7 @@ impl<'a> PlanLocator<'a> {
 
     fn plan_file(&mut self) -> &(Arc<SourceFile>, PlanJsonIndex) {
         if self.plan_file.is_none() {
-            let text: Arc<str> = Arc::from(String::from_utf8_lossy(&self.plan.source));
+            let text = Arc::clone(&self.plan.source);
             let index = PlanJsonIndex::build(&text);
             let (display, repo_path, abs_path) = match plan_path(self.plan) {
                 Some(p) => {
@@ -573,13 +613,40 @@ mod tests {
     }
 
     #[test]
+    fn positions_on_one_long_line_match_a_plain_count() {
+        // One line of several checkpoint blocks, with multi-byte characters across the block
+        // boundaries, as `terraform show -json` writes a plan with non-ASCII tags.
+        let text: String = (0..3 * CHECKPOINT / 7)
+            .map(|i| if i % 5 == 0 { "é€ab" } else { "xy" })
+            .collect();
+        let f = SourceFile::new(
+            "x".into(),
+            None,
+            None,
+            SourceKind::Plan,
+            Arc::new(text.clone()),
+        );
+        for offset in (0..text.len())
+            .step_by(4093)
+            .filter(|&o| text.is_char_boundary(o))
+        {
+            let column = text[..offset].chars().count() + 1;
+            assert_eq!(
+                f.position(offset),
+                Position { line: 1, column },
+                "at {offset}"
+            );
+        }
+    }
+
+    #[test]
     fn positions_count_code_points() {
         let f = SourceFile::new(
             "x".into(),
             None,
             None,
             SourceKind::Terraform,
-            Arc::from("ab\né x\r\nlast"),
+            Arc::new("ab\né x\r\nlast".to_string()),
         );
         assert_eq!(f.position(0), Position { line: 1, column: 1 });
         assert_eq!(f.position(3), Position { line: 2, column: 1 });

@@ -1,6 +1,7 @@
 //! A pull-request comment: a summary line and a table of findings (severity, rule, resource,
 //! message, monthly cost where known). Past the first rows, the table continues inside a
-//! `<details>` block; what could not be checked is in another.
+//! `<details>` block; what could not be checked is in another, and so are the findings
+//! `vpclint:ignore` comments suppress, with their reasons.
 
 use std::io;
 
@@ -84,11 +85,16 @@ impl Emitter for MarkdownEmitter {
             plural(s.plans, "plan", "plans"),
             plural(s.resources, "resource instance", "resource instances")
         );
+        let suppressed = if s.suppressed > 0 {
+            format!("; {} suppressed", s.suppressed)
+        } else {
+            String::new()
+        };
         if s.findings == 0 {
-            md.push_str(&format!("No findings ({scope}).\n"));
+            md.push_str(&format!("No findings{suppressed} ({scope}).\n"));
         } else {
             md.push_str(&format!(
-                "**{}**: {}, {}, {} ({scope}).\n",
+                "**{}**: {}, {}, {}{suppressed} ({scope}).\n",
                 plural(s.findings, "finding", "findings"),
                 plural(s.error, "error", "errors"),
                 plural(s.warning, "warning", "warnings"),
@@ -125,6 +131,39 @@ impl Emitter for MarkdownEmitter {
                 table(&mut md, &rows[visible..], with_plan);
                 md.push_str("\n</details>\n");
             }
+        }
+        if !report.ignore_notes.is_empty() {
+            md.push_str("\n`vpclint:ignore` comments to fix:\n\n");
+            for note in &report.ignore_notes {
+                md.push_str(&format!(
+                    "- {} {}\n",
+                    code(&format!(
+                        "{}:{}",
+                        note.comment.file.path(),
+                        note.comment.line()
+                    )),
+                    cell(&note.message())
+                ));
+            }
+        }
+        if s.suppressed > 0 {
+            md.push_str(&format!(
+                "\n<details><summary>Suppressed by <code>vpclint:ignore</code> comments ({})</summary>\n\n",
+                s.suppressed
+            ));
+            md.push_str("| Rule | Resource | Reason |\n| --- | --- | --- |\n");
+            for sf in report.suppressed() {
+                let f = &sf.finding.finding;
+                md.push_str(&format!(
+                    "| [{}]({}) | {}<br>{} | {} |\n",
+                    f.rule,
+                    f.doc_url,
+                    code(&f.address),
+                    code(&format!("{}:{}", sf.by.file.path(), sf.by.line())),
+                    cell(sf.reason())
+                ));
+            }
+            md.push_str("\n</details>\n");
         }
         if s.unchecked > 0 {
             md.push_str(&format!(

@@ -1,7 +1,9 @@
 //! SARIF 2.1.0 for GitHub code scanning: one run, every registry rule in `tool.driver.rules` with
 //! its doc as help, and every result with one physical location (the `.tf` block, relative to
 //! `%SRCROOT%`), related locations, a logical location named by the resource address, and a
-//! partial fingerprint from rule id and address, so alerts survive moved lines.
+//! partial fingerprint from rule id and address, so alerts survive moved lines. A finding a
+//! `vpclint:ignore` comment suppresses is a result too, with an `inSource` suppression that carries
+//! the comment's reason, so code scanning shows it as dismissed instead of losing it.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -10,7 +12,7 @@ use serde::Serialize;
 use vpclint_plan::{Address, ModulePath};
 use vpclint_rules::{Category, RuleMeta, Severity};
 
-use crate::locate::{Location, SourceFile};
+use crate::locate::{IgnoreComment, LocatedFinding, Location, SourceFile};
 use crate::{level, Emitter, RenderOptions, Report, HOMEPAGE};
 
 pub const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -118,6 +120,8 @@ pub struct Invocation {
 pub struct Notification {
     pub level: &'static str,
     pub message: Message,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<SarifLocation>,
 }
 
 #[derive(Serialize)]
@@ -131,7 +135,19 @@ pub struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related_locations: Vec<SarifLocation>,
     pub partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suppressions: Vec<Suppression>,
     pub properties: ResultProperties,
+}
+
+/// Why a result is not an open alert: a `vpclint:ignore` comment in the source.
+#[derive(Serialize)]
+pub struct Suppression {
+    /// `inSource`: the suppression lives in the analysed code.
+    pub kind: &'static str,
+    pub justification: String,
+    /// The comment.
+    pub location: SarifLocation,
 }
 
 #[derive(Serialize)]
@@ -156,6 +172,7 @@ pub struct SarifLocation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<usize>,
     pub physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub logical_locations: Vec<LogicalLocation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<Message>,
@@ -374,6 +391,73 @@ fn sarif_location(
     }
 }
 
+/// The result of one finding; `rules` are the run's, which hold the finding's rule.
+fn result(lf: &LocatedFinding, rules: &[RuleInfo]) -> SarifResult {
+    let f = &lf.finding;
+    let rule_index = rules
+        .iter()
+        .position(|r| r.id == f.rule)
+        .expect("every finding's rule is listed");
+    let related_locations = f
+        .related
+        .iter()
+        .zip(&lf.related)
+        .enumerate()
+        .map(|(i, (r, loc))| {
+            sarif_location(
+                loc,
+                &r.address,
+                Some(i + 1),
+                Some(format!("{}: {}", r.label, r.address)),
+            )
+        })
+        .collect();
+    let mut partial_fingerprints = BTreeMap::new();
+    partial_fingerprints.insert(FINGERPRINT_KEY, f.fingerprint());
+    SarifResult {
+        rule_id: f.rule.to_string(),
+        rule_index,
+        level: level(f.severity),
+        message: Message {
+            text: f.message.clone(),
+        },
+        locations: vec![sarif_location(&lf.location, &f.address, None, None)],
+        related_locations,
+        partial_fingerprints,
+        suppressions: Vec::new(),
+        properties: ResultProperties {
+            plan: f.plan.clone(),
+            category: f.category,
+            location_kind: lf.location.kind.as_str(),
+            monthly_cost_usd: f.cost.as_ref().and_then(|c| c.monthly_usd),
+            per_gb_cost_usd: f.cost.as_ref().and_then(|c| c.per_gb_usd),
+            cost_basis: f.cost.as_ref().map(|c| c.basis.clone()),
+        },
+    }
+}
+
+/// Where an ignore comment is: its line, from the `#` or `//` to the end.
+fn comment_location(comment: &IgnoreComment) -> SarifLocation {
+    let (start, end) = (
+        comment.file.position(comment.span.start),
+        comment.file.position(comment.span.end),
+    );
+    SarifLocation {
+        id: None,
+        physical_location: PhysicalLocation {
+            artifact_location: artifact(&comment.file),
+            region: Region {
+                start_line: start.line,
+                start_column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+            },
+        },
+        logical_locations: Vec::new(),
+        message: None,
+    }
+}
+
 impl SarifEmitter {
     pub fn log(&self, report: &Report) -> SarifLog {
         let mut rules: Vec<RuleInfo> = report
@@ -383,7 +467,10 @@ impl SarifEmitter {
             .collect();
         // A finding whose rule is not in the registry still gets a rule entry.
         let mut extra: Vec<RuleInfo> = Vec::new();
-        for lf in report.findings() {
+        for lf in report
+            .findings()
+            .chain(report.suppressed().map(|s| &s.finding))
+        {
             let f = &lf.finding;
             if !rules.iter().chain(&extra).any(|r| r.id == f.rule) {
                 extra.push(RuleInfo {
@@ -399,51 +486,17 @@ impl SarifEmitter {
         extra.sort_by_key(|r| r.id);
         rules.extend(extra);
 
-        let results = report
-            .findings()
-            .map(|lf| {
-                let f = &lf.finding;
-                let rule_index = rules
-                    .iter()
-                    .position(|r| r.id == f.rule)
-                    .expect("every finding's rule is listed");
-                let related_locations = f
-                    .related
-                    .iter()
-                    .zip(&lf.related)
-                    .enumerate()
-                    .map(|(i, (r, loc))| {
-                        sarif_location(
-                            loc,
-                            &r.address,
-                            Some(i + 1),
-                            Some(format!("{}: {}", r.label, r.address)),
-                        )
-                    })
-                    .collect();
-                let mut partial_fingerprints = BTreeMap::new();
-                partial_fingerprints.insert(FINGERPRINT_KEY, f.fingerprint());
-                SarifResult {
-                    rule_id: f.rule.to_string(),
-                    rule_index,
-                    level: level(f.severity),
-                    message: Message {
-                        text: f.message.clone(),
-                    },
-                    locations: vec![sarif_location(&lf.location, &f.address, None, None)],
-                    related_locations,
-                    partial_fingerprints,
-                    properties: ResultProperties {
-                        plan: f.plan.clone(),
-                        category: f.category,
-                        location_kind: lf.location.kind.as_str(),
-                        monthly_cost_usd: f.cost.as_ref().and_then(|c| c.monthly_usd),
-                        per_gb_cost_usd: f.cost.as_ref().and_then(|c| c.per_gb_usd),
-                        cost_basis: f.cost.as_ref().map(|c| c.basis.clone()),
-                    },
-                }
-            })
-            .collect();
+        let mut results: Vec<SarifResult> =
+            report.findings().map(|lf| result(lf, &rules)).collect();
+        results.extend(report.suppressed().map(|sf| {
+            let mut r = result(&sf.finding, &rules);
+            r.suppressions.push(Suppression {
+                kind: "inSource",
+                justification: sf.reason().to_string(),
+                location: comment_location(&sf.by),
+            });
+            r
+        }));
 
         let mut notifications: Vec<Notification> = report
             .errors
@@ -453,13 +506,22 @@ impl SarifEmitter {
                 message: Message {
                     text: e.message.clone(),
                 },
+                locations: Vec::new(),
             })
             .collect();
         notifications.extend(report.plans.iter().flat_map(|p| {
             p.notes.iter().map(|n| Notification {
                 level: "warning",
                 message: Message { text: n.clone() },
+                locations: Vec::new(),
             })
+        }));
+        notifications.extend(report.ignore_notes.iter().map(|n| Notification {
+            level: "warning",
+            message: Message {
+                text: format!("{}: {}", n.comment.display(), n.message()),
+            },
+            locations: vec![comment_location(&n.comment)],
         }));
 
         SarifLog {

@@ -4,7 +4,7 @@ use vpclint_plan::network::{Network, NodeKind, NodeRef};
 use vpclint_plan::query::{Endpoint, EndpointType};
 use vpclint_plan::value::{Fact, Step, Values};
 
-use crate::prices::{self, RegionPrices};
+use crate::prices::UnitPrices;
 use crate::RuleOptions;
 
 /// The AWS region of a node (for the synthetic main table, its VPC's).
@@ -15,9 +15,16 @@ pub fn region(network: &Network<'_>, node: NodeRef) -> Option<String> {
     network.plan().resources[id].region.clone()
 }
 
-pub fn prices_at(network: &Network<'_>, node: NodeRef) -> Option<(String, &'static RegionPrices)> {
+/// The region of a node and its unit prices in the table the rules were given (the built-in
+/// figures with the user's overrides). `None` when the region is unknown or has no prices; a
+/// figure the region lacks is `None` inside.
+pub fn prices_at<'o>(
+    network: &Network<'_>,
+    options: &'o RuleOptions,
+    node: NodeRef,
+) -> Option<(String, &'o UnitPrices)> {
     let region = region(network, node)?;
-    let p = prices::for_region(&region)?;
+    let p = options.prices.region(&region)?;
     Some((region, p))
 }
 

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::finding::{RuleMeta, Severity};
+use crate::prices::PriceTable;
 
 #[derive(Debug, Clone, Default)]
 pub struct RuleOptions {
@@ -17,6 +18,10 @@ pub struct RuleOptions {
     /// Extra endpoint services each workload type needs in isolated subnets (N010), by
     /// resource type: `aws_ecs_service = ["secretsmanager"]`.
     pub required_endpoints: BTreeMap<String, Vec<String>>,
+    /// The unit prices the cost findings (C001, C002, C003, R002) quote: the built-in table, with
+    /// the `[prices]` overrides of `vpclint.toml` applied by the caller, so that a finding quotes
+    /// the same figure `vpclint cost` does.
+    pub prices: PriceTable,
 }
 
 fn matches(meta: &RuleMeta, names: &[String]) -> bool {

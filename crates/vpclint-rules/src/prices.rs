@@ -1,20 +1,19 @@
 //! AWS unit prices per region for the charges vpclint talks about, each figure with its date and
 //! source.
 //!
-//! The built-in figures come from the project's egress facts (`aws-egress-facts.md`); `docs/cost.md`
-//! lists them with their sources. A figure the facts do not give is `None`, and whatever needs it is
-//! reported as unknown rather than priced with a guess. Users add or correct figures per region with
+//! The built-in figures come from AWS price-list data quoted in public sources (and the project's
+//! egress facts); `docs/prices-sources.md` lists every one with its source, so that a maintainer
+//! can re-check it. A figure no source gives is `None`, and whatever needs it is reported as
+//! unknown rather than priced with a guess. Users add or correct figures per region with
 //! [`PriceOverrides`] (the `[prices.<region>]` tables of `vpclint.toml`).
 //!
-//! Two views of the same figures:
-//! - [`PriceTable`] (with overrides), which the cost report and path traces use;
-//! - [`for_region`], the built-in figures of regions with known NAT gateway prices, which the
-//!   rules use for their findings' [`crate::Cost`].
+//! One [`PriceTable`] (the built-in figures with the overrides) serves the cost report, path
+//! traces and the rules: the rules get it through [`crate::RuleOptions::prices`], so a finding's
+//! [`crate::Cost`] quotes the same figure `vpclint cost` does.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -120,40 +119,74 @@ impl UnitPrices {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The built-in figures. Every one is in the egress facts, with the source and date given here.
+// The built-in figures. Each constant is the source shown beside the figure; the comment above it
+// says where the figure was read, so that a maintainer can re-check it. docs/prices-sources.md lists
+// them all, with the sources that corroborate or disagree. "Index id" is the id of a public file in
+// the stored index of public repositories the figures were searched in (its repository is not
+// exposed there); the Price List offer files themselves are the authority.
 // ---------------------------------------------------------------------------------------------
 
+// Public file "AWS VPC and NAT Gateway Pricing (us-east-1)", via the project's egress facts.
 const PL_USE1_NAT: &str =
     "AWS Price List, NatGateway-Hours/Bytes (SKU M2YSHUBETB3JX4M4, effective 2025-10-01)";
+// raw.githubusercontent.com/api-evangelist/amazon-vpc/refs/heads/main/plans/amazon-vpc-plans-pricing.yml
 const PAGE_OHIO_NAT: &str = "AWS VPC pricing page, worked example for US East (Ohio)";
+// Pricing API values in a NAT-versus-endpoint cost analysis (index ids 56183452909, 56376765243);
+// the hourly rate also from aws.amazon.com/vpc/pricing/, checked 2026-10-01 (index id 71631573162).
+const PL_USW2_NAT_HOUR: &str = "AWS Pricing API, USW2-NatGateway-Hours (AmazonEC2, US West (Oregon)); AWS VPC pricing page, read 2026-10-01";
+const PL_USW2_NAT_GB: &str =
+    "AWS Pricing API, USW2-NatGateway-Bytes (AmazonEC2, US West (Oregon)), quoted without a date";
+// Via the project's egress facts.
 const PL_EU_NAT: &str =
     "AWS Price List, EU-NatGateway-Hours/Bytes (AmazonEC2 eu-west-1, publication 2026-09-25)";
+// Rate card FR12 ($/h) and FR4 ($/GB) of a public eu-central-1 cost report (index ids 70887821152,
+// 70986246835); its CUR bills 4 NAT hours at $0.2080.
+const RATE_CARD_EUC1_NAT: &str = "rate card of a published eu-central-1 cost report, from the AWS Price List API and CUR (as of 2026-09-09)";
+// Via the project's egress facts.
 const PL_APN1_NAT: &str = "AWS Price List, APN1-NatGateway-Hours/Bytes";
-const THIRD_PARTY_APSE1_NAT: &str =
-    "third-party price summary (basavytix.com); not verified against the AWS Price List";
-const THIRD_PARTY_USE1_ENDPOINT: &str =
-    "third-party summaries (awsnegotiations.com, knbrlo.com); the AWS page renders it dynamically";
+// "Price Reference — ap-southeast-1, collected 2026-08-12" (index id 71363509372); the same rates on
+// an AWS bill for May 2025 (rahmat-ullah/DocParser, backend/sample_full_document.md).
+const PL_APS1_NAT: &str =
+    "AWS Pricing API, APS1-NatGateway-Hours/Bytes (Asia Pacific (Singapore), collected 2026-08-12)";
+// "22 - AWS network and address pricing" (index id 71085696288).
+const PL_USE1_ENDPOINT: &str =
+    "AWS Price List, USE1-VpcEndpoint-Hours (AmazonVPC us-east-1, publication 2026-09-17)";
+// A references page, checked 2026-10-06 (index id 71631573162; Korean copy 71082095721).
+const PL_USW2_ENDPOINT: &str = "AWS Pricing API, USW2-VpcEndpoint-Hours (read 2026-10-06)";
+// An audit report dated 2026-05-01, region tested eu-west-1 (index id 53577950661).
+const PL_EU_ENDPOINT: &str =
+    "AWS Pricing API, AmazonVPC VpcEndpoint PrivateLink (SKU H37WJ97MHYGDXG2A, eu-west-1)";
+// A cost report's task log: Price List API pulled 2026-09-22, equal to CUR (index id 71014389131).
+const PL_EUC1_ENDPOINT: &str =
+    "AWS Price List API, EUC1-VpcEndpoint-Hours (pulled 2026-09-22, equal to CUR)";
+// Via the project's egress facts.
 const PL_APN1_ENDPOINT: &str = "AWS Price List, APN1-VpcEndpoint-Hours";
-const PAGE_PRIVATELINK_TIERS: &str =
-    "AWS PrivateLink pricing page (tiers aggregate all Interface endpoints in a region)";
-const PUBLIC_IPV4: &str = "AWS public IPv4 charge since 2024-02-01 (AWS networking blog); rate from AWS Price List APN1-PublicIPv4:InUseAddress and third-party summaries";
+// Same file as PL_APS1_NAT (index id 71363509372); $0.013 again on 2026-08-21 (index id 65849972716).
+const PL_APS1_ENDPOINT: &str =
+    "AWS Pricing API, APS1-VpcEndpoint-Hours (Asia Pacific (Singapore), collected 2026-08-12)";
+// Same file as PL_USE1_ENDPOINT (index id 71085696288): ranges 0-1048576, 1048576-5242880,
+// 5242880-Inf GB; the first tier also confirmed in APN1, EUC1, USW2, APS1 and eu-west-1.
+const PL_ENDPOINT_TIERS: &str = "AWS Price List, USE1-VpcEndpoint-Bytes tiers (publication 2026-09-17); they count all Interface endpoints in a region";
+// Same file as PL_USE1_ENDPOINT (index id 71085696288); APN1 via the project's egress facts.
+const PUBLIC_IPV4: &str = "AWS Price List, USE1- and APN1-PublicIPv4:InUseAddress (publication 2026-09-17); charged since 2024-02-01 (AWS networking blog)";
+// Via the project's egress facts.
 const CROSS_AZ: &str = "AWS EC2 on-demand pricing page ($0.01/GB in each direction); AWS Price List EU-DataTransfer-Regional-Bytes";
 
-/// 1 PB and 4 PB, in (decimal) GB.
-const PB: f64 = 1_000_000.0;
+/// 1 PB as the AWS Price List counts it for the Interface endpoint tiers: 1,048,576 GB.
+const PB: f64 = 1_048_576.0;
 
 static ENDPOINT_GB_TIERS: [Tier; 3] = [
     Tier {
         next_gb: Some(PB),
-        price: Price::builtin(0.01, "undated", PAGE_PRIVATELINK_TIERS),
+        price: Price::builtin(0.01, "2026-09-29", PL_ENDPOINT_TIERS),
     },
     Tier {
         next_gb: Some(4.0 * PB),
-        price: Price::builtin(0.006, "undated", PAGE_PRIVATELINK_TIERS),
+        price: Price::builtin(0.006, "2026-09-29", PL_ENDPOINT_TIERS),
     },
     Tier {
         next_gb: None,
-        price: Price::builtin(0.004, "undated", PAGE_PRIVATELINK_TIERS),
+        price: Price::builtin(0.004, "2026-09-29", PL_ENDPOINT_TIERS),
     },
 ];
 
@@ -166,47 +199,73 @@ const fn figure(f: Figure) -> Option<Price> {
     }
 }
 
-/// A region's figures: NAT gateway (the same rate per hour and per GB in every region of the
-/// facts) and Interface endpoint hour where the facts give them, and the region-independent
-/// figures (public IPv4, cross-AZ transfer, Interface endpoint tiers).
-const fn region(name: &'static str, nat: Figure, endpoint_hour: Figure) -> UnitPrices {
+/// The figures of one region that differ between regions; `None` where no source gives one.
+struct RegionFigures {
+    name: &'static str,
+    nat_gateway_hour: Figure,
+    nat_gateway_gb: Figure,
+    interface_endpoint_hour: Figure,
+}
+
+/// A region's figures with the region-independent ones (public IPv4, cross-AZ transfer,
+/// Interface endpoint tiers).
+const fn region(f: RegionFigures) -> UnitPrices {
     UnitPrices {
-        region: Cow::Borrowed(name),
-        nat_gateway_hour: figure(nat),
-        nat_gateway_gb: figure(nat),
-        interface_endpoint_hour: figure(endpoint_hour),
+        region: Cow::Borrowed(f.name),
+        nat_gateway_hour: figure(f.nat_gateway_hour),
+        nat_gateway_gb: figure(f.nat_gateway_gb),
+        interface_endpoint_hour: figure(f.interface_endpoint_hour),
         interface_endpoint_gb: Cow::Borrowed(&ENDPOINT_GB_TIERS),
-        public_ipv4_hour: Some(Price::builtin(0.005, "2024-02-01", PUBLIC_IPV4)),
+        public_ipv4_hour: Some(Price::builtin(0.005, "2026-09-29", PUBLIC_IPV4)),
         cross_az_gb: Some(Price::builtin(0.01, "2025/2026", CROSS_AZ)),
     }
 }
 
-/// The built-in table, by region name. us-west-2 and eu-central-1 have no NAT gateway or endpoint
-/// hour figure in the facts: they are listed with the region-independent figures only.
+/// The built-in table, by region name. us-east-2's Interface endpoint hour is the one figure no
+/// source gave: it stays unknown.
 pub static BUILTIN: [UnitPrices; 7] = [
-    region(
-        "ap-northeast-1",
-        Some((0.062, "2026-09-25", PL_APN1_NAT)),
-        Some((0.014, "2026-09-25", PL_APN1_ENDPOINT)),
-    ),
-    region(
-        "ap-southeast-1",
-        Some((0.059, "undated", THIRD_PARTY_APSE1_NAT)),
-        None,
-    ),
-    region("eu-central-1", None, None),
-    region("eu-west-1", Some((0.048, "2026-10-02", PL_EU_NAT)), None),
-    region(
-        "us-east-1",
-        Some((0.045, "2025-10-28", PL_USE1_NAT)),
-        Some((0.01, "2026-05", THIRD_PARTY_USE1_ENDPOINT)),
-    ),
-    region(
-        "us-east-2",
-        Some((0.045, "2026-09-20", PAGE_OHIO_NAT)),
-        None,
-    ),
-    region("us-west-2", None, None),
+    region(RegionFigures {
+        name: "ap-northeast-1",
+        nat_gateway_hour: Some((0.062, "2026-09-25", PL_APN1_NAT)),
+        nat_gateway_gb: Some((0.062, "2026-09-25", PL_APN1_NAT)),
+        interface_endpoint_hour: Some((0.014, "2026-09-25", PL_APN1_ENDPOINT)),
+    }),
+    region(RegionFigures {
+        name: "ap-southeast-1",
+        nat_gateway_hour: Some((0.059, "2026-08-12", PL_APS1_NAT)),
+        nat_gateway_gb: Some((0.059, "2026-08-12", PL_APS1_NAT)),
+        interface_endpoint_hour: Some((0.013, "2026-08-12", PL_APS1_ENDPOINT)),
+    }),
+    region(RegionFigures {
+        name: "eu-central-1",
+        nat_gateway_hour: Some((0.052, "2026-09-09", RATE_CARD_EUC1_NAT)),
+        nat_gateway_gb: Some((0.052, "2026-09-09", RATE_CARD_EUC1_NAT)),
+        interface_endpoint_hour: Some((0.012, "2026-09-22", PL_EUC1_ENDPOINT)),
+    }),
+    region(RegionFigures {
+        name: "eu-west-1",
+        nat_gateway_hour: Some((0.048, "2026-10-02", PL_EU_NAT)),
+        nat_gateway_gb: Some((0.048, "2026-10-02", PL_EU_NAT)),
+        interface_endpoint_hour: Some((0.011, "2026-05-01", PL_EU_ENDPOINT)),
+    }),
+    region(RegionFigures {
+        name: "us-east-1",
+        nat_gateway_hour: Some((0.045, "2025-10-28", PL_USE1_NAT)),
+        nat_gateway_gb: Some((0.045, "2025-10-28", PL_USE1_NAT)),
+        interface_endpoint_hour: Some((0.01, "2026-09-29", PL_USE1_ENDPOINT)),
+    }),
+    region(RegionFigures {
+        name: "us-east-2",
+        nat_gateway_hour: Some((0.045, "2026-09-20", PAGE_OHIO_NAT)),
+        nat_gateway_gb: Some((0.045, "2026-09-20", PAGE_OHIO_NAT)),
+        interface_endpoint_hour: None,
+    }),
+    region(RegionFigures {
+        name: "us-west-2",
+        nat_gateway_hour: Some((0.045, "2026-10-01", PL_USW2_NAT_HOUR)),
+        nat_gateway_gb: Some((0.045, "undated", PL_USW2_NAT_GB)),
+        interface_endpoint_hour: Some((0.01, "2026-10-06", PL_USW2_ENDPOINT)),
+    }),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -393,78 +452,6 @@ fn looks_like_region(text: &str) -> bool {
             .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
-// ---------------------------------------------------------------------------------------------
-// The rules' view.
-// ---------------------------------------------------------------------------------------------
-
-/// The built-in prices of one region whose NAT gateway figures are known, as the rules quote them.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RegionPrices {
-    pub region: &'static str,
-    pub nat_gateway_hour: f64,
-    pub nat_gateway_gb: f64,
-    /// Interface endpoint, per endpoint per AZ per hour.
-    pub interface_endpoint_hour: Option<f64>,
-    /// Interface endpoint data processing, first PB tier.
-    pub interface_endpoint_gb: f64,
-    pub public_ipv4_hour: f64,
-    /// Data transfer between AZs, per GB in each direction.
-    pub cross_az_gb: f64,
-    /// When the NAT gateway figures were read.
-    pub as_of: &'static str,
-    pub source: &'static str,
-}
-
-fn rule_prices() -> &'static [RegionPrices] {
-    static VIEW: OnceLock<Vec<RegionPrices>> = OnceLock::new();
-    VIEW.get_or_init(|| {
-        BUILTIN
-            .iter()
-            .filter_map(|p| {
-                let hour = p.nat_gateway_hour.as_ref()?;
-                let gb = p.nat_gateway_gb.as_ref()?;
-                let region: &'static str = match &p.region {
-                    Cow::Borrowed(r) => r,
-                    Cow::Owned(_) => return None,
-                };
-                let (as_of, source): (&'static str, &'static str) = match (&gb.as_of, &gb.source) {
-                    (Cow::Borrowed(a), Cow::Borrowed(s)) => (a, s),
-                    _ => return None,
-                };
-                Some(RegionPrices {
-                    region,
-                    nat_gateway_hour: hour.usd,
-                    nat_gateway_gb: gb.usd,
-                    interface_endpoint_hour: p.interface_endpoint_hour.as_ref().map(|h| h.usd),
-                    interface_endpoint_gb: p.interface_endpoint_gb_first()?.usd,
-                    public_ipv4_hour: p.public_ipv4_hour.as_ref()?.usd,
-                    cross_az_gb: p.cross_az_gb.as_ref()?.usd,
-                    as_of,
-                    source,
-                })
-            })
-            .collect()
-    })
-}
-
-/// Built-in prices of a region, if its NAT gateway figures are known.
-pub fn for_region(region: &str) -> Option<&'static RegionPrices> {
-    rule_prices().iter().find(|p| p.region == region)
-}
-
-impl RegionPrices {
-    /// A NAT gateway's fixed monthly cost: its hours plus one public IPv4 address.
-    pub fn nat_gateway_month(&self) -> f64 {
-        (self.nat_gateway_hour + self.public_ipv4_hour) * HOURS_PER_MONTH
-    }
-
-    /// An Interface endpoint's fixed monthly cost across `azs` Availability Zones.
-    pub fn interface_endpoint_month(&self, azs: usize) -> Option<f64> {
-        self.interface_endpoint_hour
-            .map(|h| h * HOURS_PER_MONTH * azs as f64)
-    }
-}
-
 /// Dollars with cents, as messages print them.
 pub fn usd(amount: f64) -> String {
     if amount < 0.1 {
@@ -482,32 +469,66 @@ mod tests {
         (a - b).abs() < 1e-9
     }
 
+    fn builtin(region: &str) -> UnitPrices {
+        PriceTable::builtin().region(region).unwrap().clone()
+    }
+
     #[test]
     fn monthly_figures_match_hand_computation() {
-        let tokyo = for_region("ap-northeast-1").unwrap();
+        let tokyo = builtin("ap-northeast-1");
         // 730 h x ($0.062 + $0.005) = $48.91
-        assert!(close(tokyo.nat_gateway_month(), 48.91));
+        assert!(close(
+            tokyo.nat_gateway_hours_month().unwrap() + tokyo.public_ipv4_month(1).unwrap(),
+            48.91
+        ));
         // Seed case: 6 endpoints x 2 AZs x $0.014 x 730 h = $122.64
         assert!(close(
             6.0 * tokyo.interface_endpoint_month(2).unwrap(),
             122.64
         ));
-        let virginia = for_region("us-east-1").unwrap();
+        let virginia = builtin("us-east-1");
         // 730 h x $0.045 = $32.85 plus 730 h x $0.005 = $3.65
-        assert!(close(virginia.nat_gateway_month(), 36.5));
-        assert!(for_region("xx-nowhere-1").is_none());
+        assert!(close(
+            virginia.nat_gateway_hours_month().unwrap() + virginia.public_ipv4_month(1).unwrap(),
+            36.5
+        ));
+        // Frankfurt: 4 endpoints x 3 AZs x $0.012 x 730 h = $105.12
+        assert!(close(
+            4.0 * builtin("eu-central-1").interface_endpoint_month(3).unwrap(),
+            105.12
+        ));
+        assert!(PriceTable::builtin().region("xx-nowhere-1").is_none());
     }
 
     #[test]
-    fn regions_without_facts_have_no_nat_figures() {
-        for region in ["us-west-2", "eu-central-1"] {
-            assert!(for_region(region).is_none(), "{region}");
-            let p = PriceTable::builtin();
-            let p = p.region(region).unwrap();
-            assert!(p.nat_gateway_hour.is_none() && p.nat_gateway_gb.is_none());
-            assert!(p.interface_endpoint_hour.is_none());
+    fn the_figures_found_since_the_facts_are_in_the_table() {
+        // Each is sourced in docs/prices-sources.md; a change here is a change there.
+        let expect = [
+            ("us-west-2", 0.045, 0.045, Some(0.01)),
+            ("eu-central-1", 0.052, 0.052, Some(0.012)),
+            ("eu-west-1", 0.048, 0.048, Some(0.011)),
+            ("ap-southeast-1", 0.059, 0.059, Some(0.013)),
+            ("us-east-1", 0.045, 0.045, Some(0.01)),
+            ("us-east-2", 0.045, 0.045, None),
+        ];
+        for (region, hour, gb, endpoint_hour) in expect {
+            let p = builtin(region);
+            assert_eq!(p.nat_gateway_hour.as_ref().unwrap().usd, hour, "{region}");
+            assert_eq!(p.nat_gateway_gb.as_ref().unwrap().usd, gb, "{region}");
+            assert_eq!(
+                p.interface_endpoint_hour.as_ref().map(|h| h.usd),
+                endpoint_hour,
+                "{region}"
+            );
             assert!(close(p.cross_az_gb.as_ref().unwrap().usd, 0.01));
         }
+        // The one figure no source gave stays unknown, not borrowed from us-east-1.
+        assert!(builtin("us-east-2").interface_endpoint_month(2).is_none());
+        // us-west-2's per-GB figure has no date in its source, and says so.
+        assert_eq!(
+            builtin("us-west-2").nat_gateway_gb.unwrap().as_of,
+            "undated"
+        );
     }
 
     #[test]
@@ -540,16 +561,23 @@ mod tests {
     }
 
     #[test]
-    fn the_rules_view_keeps_the_built_in_figures() {
-        let ireland = for_region("eu-west-1").unwrap();
-        assert_eq!(ireland.nat_gateway_gb, 0.048);
-        assert_eq!(ireland.as_of, "2026-10-02");
-        assert_eq!(ireland.interface_endpoint_hour, None);
-        assert_eq!(ireland.interface_endpoint_gb, 0.01);
+    fn interface_endpoint_tiers_follow_the_price_list() {
+        let ireland = builtin("eu-west-1");
+        let tiers: Vec<(Option<f64>, f64)> = ireland
+            .interface_endpoint_gb
+            .iter()
+            .map(|t| (t.next_gb, t.price.usd))
+            .collect();
+        // 0-1048576 GB, 1048576-5242880 GB, above.
         assert_eq!(
-            for_region("us-east-1").unwrap().interface_endpoint_hour,
-            Some(0.01)
+            tiers,
+            [
+                (Some(1_048_576.0), 0.01),
+                (Some(4_194_304.0), 0.006),
+                (None, 0.004)
+            ]
         );
+        assert_eq!(ireland.interface_endpoint_gb_first().unwrap().usd, 0.01);
     }
 
     #[test]
@@ -560,22 +588,22 @@ mod tests {
             tokyo.interface_endpoint_processing(1000.0).unwrap(),
             10.0
         ));
-        // 1 PB at $0.01, 4 PB at $0.006, 1 PB at $0.004
+        // 1 PB at $0.01, 4 PB at $0.006, 1 PB at $0.004, a PB being 1,048,576 GB
         let six_pb = tokyo.interface_endpoint_processing(6.0 * PB).unwrap();
-        assert!(close(six_pb, 10_000.0 + 24_000.0 + 4_000.0));
+        assert!((six_pb - 1_048_576.0 * (0.01 + 4.0 * 0.006 + 0.004)).abs() < 1e-6);
     }
 
     #[test]
     fn overrides_replace_and_add_figures() {
         let overrides: PriceOverrides = serde_json::from_value(serde_json::json!({
-            "eu-central-1": {"nat_gateway_hour": 0.052, "nat_gateway_gb": 0.052, "as_of": "2026-11-02"},
+            "eu-central-1": {"nat_gateway_hour": 0.055, "nat_gateway_gb": 0.055, "as_of": "2026-11-02"},
             "sa-east-1": {"interface_endpoint_gb": 0.02},
-            "eu-west-1": {"interface_endpoint_hour": 0.011, "source": "EDP"}
+            "eu-west-1": {"interface_endpoint_hour": 0.0095, "source": "EDP"}
         }))
         .unwrap();
         let table = PriceTable::builtin().with_overrides(&overrides).unwrap();
         let frankfurt = table.region("eu-central-1").unwrap();
-        assert_eq!(frankfurt.nat_gateway_gb.as_ref().unwrap().usd, 0.052);
+        assert_eq!(frankfurt.nat_gateway_gb.as_ref().unwrap().usd, 0.055);
         assert_eq!(
             frankfurt.nat_gateway_gb.as_ref().unwrap().as_of,
             "2026-11-02"
@@ -597,8 +625,17 @@ mod tests {
         );
         // untouched figures stay built in
         assert_eq!(ireland.nat_gateway_gb.as_ref().unwrap().as_of, "2026-10-02");
-        // and the rules keep the built-in view
-        assert!(for_region("eu-central-1").is_none());
+        // and the built-in table is left as it was
+        assert_eq!(
+            PriceTable::builtin()
+                .region("eu-central-1")
+                .unwrap()
+                .nat_gateway_gb
+                .as_ref()
+                .unwrap()
+                .as_of,
+            "2026-09-09"
+        );
     }
 
     #[test]

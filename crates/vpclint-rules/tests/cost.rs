@@ -226,13 +226,10 @@ fn unknown_figures_are_reported_not_guessed() {
     let r = report(&plan, &PriceTable::builtin(), &[]);
     let vpc = &r.vpcs[0];
     assert_eq!(vpc.vpc.as_deref(), Some("module.network.aws_vpc.this"));
-    // eu-west-1: no Interface endpoint hourly rate in the facts.
-    assert_eq!(vpc.fixed_monthly_usd, None);
-    assert_close(Some(vpc.fixed_monthly_known_usd), 38.69);
-    assert!(vpc
-        .unknown
-        .iter()
-        .any(|u| u == "no Interface endpoint hourly price for eu-west-1"));
+    // eu-west-1 has an Interface endpoint hourly rate ($0.011, docs/prices-sources.md):
+    // 38.69 + 3 endpoints x 1 AZ x 0.011 x 730 + 1 x 2 AZs x 0.011 x 730 = 78.84
+    assert_close(vpc.fixed_monthly_usd, 78.84);
+    assert!(vpc.unknown.iter().all(|u| !u.contains("hourly price")));
     // The endpoints carry nothing: private DNS is off.
     for e in &vpc.interface_endpoints {
         assert_eq!(e.carries_traffic, Some(false), "{}", e.address);
@@ -241,15 +238,30 @@ fn unknown_figures_are_reported_not_guessed() {
     let legacy = r.vpcs.iter().find(|v| v.vpc.is_none()).unwrap();
     assert!(legacy.label.starts_with("VPC unknown until apply"));
     assert_eq!(legacy.nat_gateways.len(), 1);
-    // With an override, the figure is known.
+
+    // us-east-2's rate is in no source found: the same plan there reports it unknown, and the
+    // total with it, rather than borrowing us-east-1's.
+    let text = std::fs::read_to_string(root().join("fixtures/example/plan.json"))
+        .unwrap()
+        .replace("eu-west-1", "us-east-2");
+    let plan = Plan::from_json("us-east-2.json", text.as_bytes()).unwrap();
+    let r = report(&plan, &PriceTable::builtin(), &[]);
+    let vpc = &r.vpcs[0];
+    assert_eq!(vpc.fixed_monthly_usd, None);
+    // One NAT gateway: 730 h x ($0.045 + $0.005)
+    assert_close(Some(vpc.fixed_monthly_known_usd), 36.5);
+    assert!(vpc
+        .unknown
+        .iter()
+        .any(|u| u == "no Interface endpoint hourly price for us-east-2"));
+    // With an override, the figure is known: 36.50 + 5 endpoint-AZs x 0.011 x 730 = 76.65
     let overrides: PriceOverrides = serde_json::from_value(serde_json::json!({
-        "eu-west-1": {"interface_endpoint_hour": 0.011, "as_of": "2026-11-01"}
+        "us-east-2": {"interface_endpoint_hour": 0.011, "as_of": "2026-11-01"}
     }))
     .unwrap();
     let prices = PriceTable::builtin().with_overrides(&overrides).unwrap();
     let r = report(&plan, &prices, &[]);
-    // 38.69 + 3 endpoints x 1 AZ x 0.011 x 730 + 1 x 2 AZs x 0.011 x 730 = 78.84
-    assert_close(r.vpcs[0].fixed_monthly_usd, 78.84);
+    assert_close(r.vpcs[0].fixed_monthly_usd, 76.65);
 }
 
 #[test]

@@ -105,6 +105,11 @@ pub struct CheckArgs {
     /// Record the current findings in a baseline file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Report `# vpclint:ignore` comments in the `.tf` sources that suppress no finding of a rule
+    /// that ran; each counts as a warning for --fail-on. (A comment without a reason, or next to no
+    /// block, is always reported and suppresses nothing.)
+    #[arg(long)]
+    pub report_unused_ignores: bool,
     /// Plans read and checked at once [default: the number of cores].
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,

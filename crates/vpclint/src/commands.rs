@@ -13,10 +13,11 @@ use vpclint_rules::{registry, RuleOptions, Severity};
 
 use crate::baseline::{Baseline, Entry};
 use crate::cli::{
-    CheckArgs, Cli, ColorChoice, Command, CostArgs, CostFormat, FailOn, GraphArgs, GraphFormat,
-    InputArgs, ListFormat, TraceArgs,
+    CheckArgs, CheckFormat, Cli, ColorChoice, Command, CostArgs, CostFormat, FailOn, GraphArgs,
+    GraphFormat, InputArgs, ListFormat, TraceArgs,
 };
 use crate::config;
+use crate::progress::Progress;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -97,7 +98,8 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     settings.file.ignore.extend(args.ignore.iter().cloned());
     settings.file.exclude.extend(args.exclude.iter().cloned());
     let excludes = settings.excludes().map_err(|e| e.to_string())?;
-    let rule_options: RuleOptions = settings.rule_options();
+    // Carries the `[prices]` overrides, so the cost findings quote what `vpclint cost` does.
+    let rule_options: RuleOptions = settings.rule_options().map_err(|e| e.to_string())?;
     let fail_on = match (args.fail_on, settings.file.fail_on.as_deref()) {
         (Some(f), _) => f,
         (None, Some("error")) => FailOn::Error,
@@ -125,24 +127,33 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         ..LocateOptions::default()
     });
     let inputs = expand_inputs(&args.plans)?;
+    let check_plan = |arg: &str| -> Result<PlanReport, PlanError> {
+        let plan = load(arg, &options)?;
+        let outcome = {
+            let network = Network::build(&plan);
+            vpclint_rules::run(&network, &rule_options)
+        };
+        // Filtered after locating, so that an ignore comment whose finding is excluded or
+        // unchanged still counts as in use.
+        let mut located = locator.report(&plan, outcome);
+        located.retain_findings(|f| {
+            !excludes.matches(&f.address) && (!args.changed_only || touches_change(&plan, f))
+        });
+        Ok(located)
+    };
     // Plans are independent: read, check and locate them in parallel, report in input order.
+    let progress = Progress::start(inputs.len());
     let results: Vec<Result<PlanReport, PlanError>> = pool.install(|| {
         inputs
             .par_iter()
             .map(|(arg, _)| {
-                let plan = load(arg, &options)?;
-                let mut outcome = {
-                    let network = Network::build(&plan);
-                    vpclint_rules::run(&network, &rule_options)
-                };
-                outcome.findings.retain(|f| !excludes.matches(&f.address));
-                if args.changed_only {
-                    outcome.findings.retain(|f| touches_change(&plan, f));
-                }
-                Ok(locator.report(&plan, outcome))
+                let result = check_plan(arg);
+                progress.plan_done();
+                result
             })
             .collect()
     });
+    progress.finish();
     let mut report = Report {
         rules: registry::RULES.iter().map(|r| r.meta()).collect(),
         ..Report::default()
@@ -188,6 +199,19 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     // Reports list plans by name, so the order plans were given in does not change a byte.
     report.plans.sort_by(|a, b| a.name.cmp(&b.name));
     report.errors.sort_by(|a, b| a.plan.cmp(&b.plan));
+    let ran = |id: &str| registry::find(id).is_some_and(|r| rule_options.is_enabled(r.meta()));
+    report.ignore_notes = vpclint_report::ignore_notes(
+        &report.plans,
+        args.report_unused_ignores
+            .then_some(&ran as &dyn Fn(&str) -> bool),
+    );
+    // The human report lists them itself; with another format on stdout, a terminal still
+    // learns that a comment it relies on does nothing.
+    if args.format != CheckFormat::Human {
+        for note in &report.ignore_notes {
+            eprintln!("warning: {}: {}", note.comment.display(), note.message());
+        }
+    }
     report.elapsed = Some(started.elapsed());
 
     let stdout_is_terminal = std::io::stdout().is_terminal();
@@ -390,20 +414,7 @@ fn prices_and_traffic(
     String,
 > {
     let settings = settings(config)?;
-    let overrides: vpclint_rules::prices::PriceOverrides = toml::Value::Table(
-        settings
-            .file
-            .prices
-            .clone()
-            .into_iter()
-            .map(|(k, v)| (k, toml::Value::Table(v)))
-            .collect(),
-    )
-    .try_into()
-    .map_err(|e: toml::de::Error| format!("[prices]: {}", e.message()))?;
-    let prices = vpclint_rules::prices::PriceTable::builtin()
-        .with_overrides(&overrides)
-        .map_err(|e| format!("[prices]: {e}"))?;
+    let prices = settings.price_table().map_err(|e| e.to_string())?;
     let mut traffic = vpclint_rules::cost::Traffic::default();
     for (service, size) in &settings.file.traffic {
         traffic

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
+use vpclint_rules::prices::{PriceOverrides, PriceTable};
 use vpclint_rules::{registry, RuleOptions, Severity};
 
 pub const FILE_NAME: &str = "vpclint.toml";
@@ -34,7 +35,7 @@ pub struct ConfigFile {
     pub severity: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "RulesSection::is_empty")]
     pub rules: RulesSection,
-    /// Unit price overrides per region: `[prices.eu-west-1] nat-gateway-gb = 0.05`.
+    /// Unit price overrides per region: `[prices.eu-west-1] nat_gateway_gb = 0.05`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub prices: BTreeMap<String, toml::Table>,
     /// Traffic assumptions, GB or TB a month per service: `s3 = "2TB"`.
@@ -171,8 +172,25 @@ impl Settings {
         Ok(())
     }
 
-    /// The rule options these settings give.
-    pub fn rule_options(&self) -> RuleOptions {
+    /// The built-in price table with the `[prices]` overrides applied. An unknown key, a negative
+    /// price or a key that is not a region is an error, as in `vpclint cost`.
+    pub fn price_table(&self) -> Result<PriceTable, ConfigError> {
+        let overrides: PriceOverrides = toml::Value::Table(
+            self.file
+                .prices
+                .iter()
+                .map(|(region, table)| (region.clone(), toml::Value::Table(table.clone())))
+                .collect(),
+        )
+        .try_into()
+        .map_err(|e: toml::de::Error| ConfigError(format!("[prices]: {}", e.message())))?;
+        PriceTable::builtin()
+            .with_overrides(&overrides)
+            .map_err(|e| ConfigError(format!("[prices]: {e}")))
+    }
+
+    /// The rule options these settings give, with the prices the cost findings quote.
+    pub fn rule_options(&self) -> Result<RuleOptions, ConfigError> {
         let file = &self.file;
         let severity = file
             .severity
@@ -184,7 +202,7 @@ impl Settings {
                 ))
             })
             .collect();
-        RuleOptions {
+        Ok(RuleOptions {
             select: file.select.clone(),
             ignore: file.ignore.clone(),
             severity,
@@ -195,7 +213,8 @@ impl Settings {
                 .as_ref()
                 .map(|n| n.required_endpoints.clone())
                 .unwrap_or_default(),
-        }
+            prices: self.price_table()?,
+        })
     }
 
     /// The exclude globs, matched against resource addresses segment by segment.
@@ -291,10 +310,11 @@ uses-dynamodb = false
 required-endpoints = { }
 # required-endpoints = { aws_ecs_service = ["secretsmanager", "ssm"] }
 
-# Unit price overrides per region, USD (see docs/cost.md for the keys).
+# Unit price overrides per region, USD (see docs/cost.md for the keys), for `vpclint cost`,
+# `vpclint trace` and the cost figures of `vpclint check`.
 [prices]
 # [prices.eu-west-1]
-# nat-gateway-gb = 0.048
+# nat_gateway_gb = 0.048
 
 # Traffic assumptions for `vpclint cost`, per month.
 [traffic]

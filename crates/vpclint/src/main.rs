@@ -4,6 +4,7 @@ mod baseline;
 mod cli;
 mod commands;
 mod config;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -388,3 +388,83 @@ fn explain_prints_each_rule_doc_and_rules_lists_them() {
         }
     }
 }
+
+/// The first C001 finding of a `check --format json` or `--format sarif` run in `dir`.
+fn c001_cost_in(dir: &Path, format: &str) -> Value {
+    let out = common::vpclint()
+        .current_dir(dir)
+        .args(["check", "--format", format])
+        .arg(c001_plan())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = match format {
+        "sarif" => report["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["ruleId"] == "C001")
+            .cloned(),
+        _ => report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "C001")
+            .cloned(),
+    };
+    found.expect("a C001 finding")
+}
+
+#[test]
+fn price_overrides_reach_the_findings_of_check() {
+    // Without a configuration, C001 quotes the built-in eu-west-1 NAT processing charge.
+    let plain = tempfile::tempdir().unwrap();
+    let built_in = c001_cost_in(plain.path(), "json");
+    assert_eq!(built_in["cost"]["per_gb_usd"], 0.048);
+    assert!(built_in["message"]
+        .as_str()
+        .unwrap()
+        .contains("$0.048/GB NAT processing in eu-west-1"));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("vpclint.toml"),
+        "[prices.eu-west-1]\nnat_gateway_gb = 0.05\nas_of = \"2026-11-02\"\nsource = \"EDP rate card\"\n",
+    )
+    .unwrap();
+    let overridden = c001_cost_in(dir.path(), "json");
+    assert_eq!(overridden["cost"]["per_gb_usd"], 0.05);
+    assert_eq!(
+        overridden["cost"]["basis"],
+        "NAT gateway data processing, $0.050 (as of 2026-11-02)"
+    );
+    assert!(overridden["message"]
+        .as_str()
+        .unwrap()
+        .contains("$0.050/GB NAT processing in eu-west-1"));
+    // SARIF carries the same figure.
+    let sarif = c001_cost_in(dir.path(), "sarif");
+    assert_eq!(sarif["properties"]["perGbCostUsd"], 0.05);
+
+    // A price that cannot be used is an error, as it is for `vpclint cost`.
+    std::fs::write(
+        dir.path().join("vpclint.toml"),
+        "[prices.eu-west-1]\nnat_gateway_gb = -1.0\n",
+    )
+    .unwrap();
+    let out = common::vpclint()
+        .current_dir(dir.path())
+        .arg("check")
+        .arg(c001_plan())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("eu-west-1.nat_gateway_gb"), "{stderr}");
+}

@@ -1,5 +1,6 @@
 //! The blocks of one Terraform module directory: `resource`, `data` and `module` blocks of its
-//! `.tf` files, with their byte spans, read with hcl-edit.
+//! `.tf` files, with their byte spans, read with hcl-edit, and the `vpclint:ignore` comments next
+//! to them.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use hcl_edit::structure::Block;
 use hcl_edit::Span;
 
+use super::ignore_comments::{self, BlockSpan, IgnoreComment};
 use super::{Location, LocationKind, SourceFile, SourceKind};
 
 /// Which block: `resource "TYPE" "NAME"`, `data "TYPE" "NAME"` or `module "NAME"`.
@@ -34,6 +36,8 @@ pub(super) struct TfDir {
     pub(super) module_sources: HashMap<String, String>,
     /// Files that could not be read or parsed, one line each.
     pub(super) notes: Vec<String>,
+    /// The `vpclint:ignore` comments of the files, in file and line order.
+    pub(super) ignores: Vec<Arc<IgnoreComment>>,
 }
 
 /// Whether `dir` holds at least one `.tf` file.
@@ -90,6 +94,7 @@ impl TfDir {
                 }
             };
             let file = out.files.len();
+            let mut file_blocks = Vec::new();
             for block in body.blocks() {
                 let Some(key) = block_key(block) else {
                     continue;
@@ -109,19 +114,40 @@ impl TfDir {
                     }
                 }
                 let header = header_span(&text, span.clone());
+                file_blocks.push(BlockSpan {
+                    key: key.clone(),
+                    span: span.clone(),
+                    header: header.clone(),
+                });
                 out.blocks
                     .entry(key)
                     .or_insert(TfBlock { file, span, header });
             }
-            out.files.push(Arc::new(SourceFile::new(
+            let source = Arc::new(SourceFile::new(
                 display,
                 repo_path,
                 Some(path),
                 SourceKind::Terraform,
-                Arc::from(text),
-            )));
+                Arc::new(text),
+            ));
+            out.ignores.extend(
+                ignore_comments::scan(&source, &file_blocks)
+                    .into_iter()
+                    .map(Arc::new),
+            );
+            out.files.push(source);
         }
         out
+    }
+
+    /// The ignore comments next to a block.
+    pub(super) fn ignores_on<'a>(
+        &'a self,
+        key: &'a BlockKey,
+    ) -> impl Iterator<Item = &'a Arc<IgnoreComment>> + 'a {
+        self.ignores
+            .iter()
+            .filter(move |c| c.block.as_ref() == Some(key))
     }
 
     pub(super) fn location(&self, key: &BlockKey, kind: LocationKind) -> Option<Location> {
@@ -135,7 +161,7 @@ impl TfDir {
     }
 }
 
-fn block_key(block: &Block) -> Option<BlockKey> {
+pub(super) fn block_key(block: &Block) -> Option<BlockKey> {
     let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
     match (block.ident.as_str(), labels.as_slice()) {
         ("resource", [t, n]) => Some(BlockKey::Resource(t.to_string(), n.to_string())),
@@ -147,7 +173,7 @@ fn block_key(block: &Block) -> Option<BlockKey> {
 
 /// `resource "aws_subnet" "a"` of a block: from its start to the last non-blank character before
 /// the body's `{` (skipping quoted labels).
-fn header_span(text: &str, span: Range<usize>) -> Range<usize> {
+pub(super) fn header_span(text: &str, span: Range<usize>) -> Range<usize> {
     let bytes = text.as_bytes();
     let mut i = span.start;
     let mut in_string = false;

@@ -63,16 +63,17 @@ fn no_saving_never_breaks_even() {
 #[test]
 fn unknown_figures_stay_unknown() {
     let table = PriceTable::builtin();
-    // eu-west-1 has NAT figures but no Interface endpoint hourly rate in the facts.
-    let ireland = table.region("eu-west-1").unwrap();
-    assert_eq!(ireland.interface_endpoint_month(2), None);
-    assert!(close(ireland.nat_gateway_hours_month().unwrap(), 35.04));
-    // Frankfurt has no NAT figure at all.
+    // us-east-2 has NAT figures but no Interface endpoint hourly rate in any source found.
+    let ohio = table.region("us-east-2").unwrap();
+    assert_eq!(ohio.interface_endpoint_month(2), None);
+    assert!(close(ohio.nat_gateway_hours_month().unwrap(), 32.85));
+    // A region the overrides add with one figure has none of the others.
+    let overrides: PriceOverrides =
+        serde_json::from_value(serde_json::json!({"sa-east-1": {"interface_endpoint_gb": 0.02}}))
+            .unwrap();
+    let table = table.with_overrides(&overrides).unwrap();
     assert_eq!(
-        table
-            .region("eu-central-1")
-            .unwrap()
-            .nat_gateway_hours_month(),
+        table.region("sa-east-1").unwrap().nat_gateway_hours_month(),
         None
     );
 }

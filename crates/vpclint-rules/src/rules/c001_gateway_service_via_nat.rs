@@ -104,18 +104,22 @@ fn finding(
     let services = names.join(" and ");
     let either = names.join(" or ");
     let subnet_addresses: Vec<String> = subnets.iter().map(|s| network.address(*s)).collect();
-    let price = facts::prices_at(network, nat).or_else(|| facts::prices_at(network, table));
-    let (charge, cost) = match price {
-        Some((region, p)) => (
-            format!("{}/GB NAT processing in {region}", usd(p.nat_gateway_gb)),
+    // The NAT gateway's region first; the route table's when the gateway's is not priced.
+    let nat_gb = [nat, table].into_iter().find_map(|node| {
+        let (region, p) = facts::prices_at(network, ctx.options, node)?;
+        Some((region, p.nat_gateway_gb.as_ref()?))
+    });
+    let (charge, cost) = match nat_gb {
+        Some((region, gb)) => (
+            format!("{}/GB NAT processing in {region}", usd(gb.usd)),
             Some(Cost {
                 region,
                 monthly_usd: None,
-                per_gb_usd: Some(p.nat_gateway_gb),
+                per_gb_usd: Some(gb.usd),
                 basis: format!(
                     "NAT gateway data processing, {} (as of {})",
-                    usd(p.nat_gateway_gb),
-                    p.as_of
+                    usd(gb.usd),
+                    gb.as_of
                 ),
             }),
         ),

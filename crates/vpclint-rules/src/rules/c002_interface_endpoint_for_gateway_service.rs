@@ -60,29 +60,31 @@ impl Rule for InterfaceEndpointForGatewayService {
             }
             let subnets = network.placement(node).nodes;
             let zones = facts::zones(network, &subnets);
-            let price = facts::prices_at(network, node);
-            let cost = price.map(|(region, p)| {
-                let monthly = zones
-                    .as_ref()
-                    .and_then(|z| p.interface_endpoint_month(z.len().max(1)));
-                Cost {
+            let cost = facts::prices_at(network, ctx.options, node).and_then(|(region, p)| {
+                let per_gb = p.interface_endpoint_gb_first()?.usd;
+                let monthly = zones.as_ref().and_then(|z| {
+                    let azs = z.len().max(1);
+                    let hour = p.interface_endpoint_hour.as_ref()?;
+                    Some((p.interface_endpoint_month(azs)?, azs, hour))
+                });
+                Some(Cost {
                     region,
-                    monthly_usd: monthly,
-                    per_gb_usd: Some(p.interface_endpoint_gb),
-                    basis: match (monthly, &zones) {
-                        (Some(m), Some(z)) => format!(
-                            "{} AZ(s) x 730 h = {} a month, plus {}/GB processed (as of {})",
-                            z.len().max(1),
+                    monthly_usd: monthly.map(|(m, _, _)| m),
+                    per_gb_usd: Some(per_gb),
+                    basis: match monthly {
+                        // The date is the hourly rate's, which makes most of the month.
+                        Some((m, azs, hour)) => format!(
+                            "{azs} AZ(s) x 730 h = {} a month, plus {}/GB processed (as of {})",
                             usd(m),
-                            usd(p.interface_endpoint_gb),
-                            p.as_of
+                            usd(per_gb),
+                            hour.as_of
                         ),
-                        _ => format!(
+                        None => format!(
                             "{}/GB processed; hourly rate per AZ not in the price table",
-                            usd(p.interface_endpoint_gb)
+                            usd(per_gb)
                         ),
                     },
-                }
+                })
             });
             let name = if service == "s3" { "S3" } else { "DynamoDB" };
             let region = facts::region(network, node).unwrap_or_else(|| "REGION".into());

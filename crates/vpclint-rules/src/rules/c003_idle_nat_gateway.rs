@@ -64,24 +64,30 @@ impl Rule for IdleNatGateway {
                 continue;
             }
             let private = network.nat_is_private(nat) == Fact::Known(true);
-            let cost = facts::prices_at(network, nat).map(|(region, p)| {
-                let ipv4 = if private { 0.0 } else { p.public_ipv4_hour };
-                let monthly = (p.nat_gateway_hour + ipv4) * HOURS_PER_MONTH;
-                Cost {
+            let cost = facts::prices_at(network, ctx.options, nat).and_then(|(region, p)| {
+                let hour = p.nat_gateway_hour.as_ref()?;
+                // A private NAT gateway has no public address to pay for.
+                let ipv4 = if private {
+                    0.0
+                } else {
+                    p.public_ipv4_hour.as_ref()?.usd
+                };
+                let monthly = (hour.usd + ipv4) * HOURS_PER_MONTH;
+                Some(Cost {
                     region,
                     monthly_usd: Some(monthly),
                     per_gb_usd: None,
                     basis: if private {
-                        format!("730 h x {}/h (as of {})", usd(p.nat_gateway_hour), p.as_of)
+                        format!("730 h x {}/h (as of {})", usd(hour.usd), hour.as_of)
                     } else {
                         format!(
                             "730 h x ({}/h NAT + {}/h public IPv4) (as of {})",
-                            usd(p.nat_gateway_hour),
-                            usd(p.public_ipv4_hour),
-                            p.as_of
+                            usd(hour.usd),
+                            usd(ipv4),
+                            hour.as_of
                         )
                     },
-                }
+                })
             });
             let money = match &cost {
                 Some(c) => format!(

@@ -64,17 +64,23 @@ impl Rule for NatCrossAz {
             let mut zones: Vec<String> = other.iter().map(|(_, z)| z.clone()).collect();
             zones.sort();
             zones.dedup();
-            let cost = facts::prices_at(network, table).map(|(region, p)| Cost {
+            let cross_az = facts::prices_at(network, ctx.options, table)
+                .and_then(|(region, p)| Some((region, p.cross_az_gb.as_ref()?.usd)));
+            // The message prints the figure as written ($0.01, not usd()'s $0.010), so the default
+            // message is unchanged; a region without a price keeps the standard $0.01 it always
+            // quoted.
+            let each_way = cross_az.as_ref().map_or(0.01, |(_, gb)| *gb);
+            let cost = cross_az.map(|(region, gb)| Cost {
                 region,
                 monthly_usd: None,
-                per_gb_usd: Some(p.cross_az_gb * 2.0),
+                per_gb_usd: Some(gb * 2.0),
                 basis: format!(
                     "cross-AZ transfer {}/GB each way, on top of NAT processing",
-                    usd(p.cross_az_gb)
+                    usd(gb)
                 ),
             });
             let message = format!(
-                "{} sends egress from subnets in {} through NAT gateway {} in {nat_zone}: cross-AZ charges ($0.01/GB each way), and an outage of {nat_zone} cuts their egress",
+                "{} sends egress from subnets in {} through NAT gateway {} in {nat_zone}: cross-AZ charges (${each_way}/GB each way), and an outage of {nat_zone} cuts their egress",
                 network.address(table),
                 zones.join(", "),
                 network.address(nat)

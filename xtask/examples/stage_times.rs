@@ -1,0 +1,55 @@
+//! Wall and CPU time of each stage of `vpclint check --format json` on one plan, in one process:
+//! `cargo run -p xtask --release --example stage_times -- PLAN`. For finding where time goes; the
+//! recorded figures come from `bench-report`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn cpu() -> f64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage fills the struct it is given.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    let (wall, start) = (Instant::now(), cpu());
+    let out = f();
+    eprintln!(
+        "{name:>8}: wall {:8.1} ms  cpu {:8.1} ms",
+        wall.elapsed().as_secs_f64() * 1e3,
+        (cpu() - start) * 1e3
+    );
+    out
+}
+
+fn main() {
+    let path = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .expect("usage: stage_times PLAN [parse]"),
+    );
+    if std::env::args().nth(2).as_deref() == Some("parse") {
+        // Parsing alone, a few times over, for a profiler.
+        let bytes = std::fs::read(&path).expect("read plan");
+        for _ in 0..5 {
+            let input = vpclint_plan::input::Input {
+                name: path.display().to_string(),
+                bytes: bytes.clone(),
+                converted_from_binary: false,
+            };
+            timed("parse", || xtask::stages::parse(input));
+        }
+        return;
+    }
+    timed("floor", || xtask::stages::floor(&path));
+    let input = timed("read", || xtask::stages::read(&path));
+    let plan = timed("parse", || xtask::stages::parse(input));
+    let network = timed("graph", || xtask::stages::graph(&plan));
+    let outcome = timed("rules", || xtask::stages::rules(&network));
+    drop(network);
+    let findings = outcome.findings.len();
+    let text = timed("report", || xtask::stages::report(&plan, outcome));
+    eprintln!("{findings} findings, {} bytes of report", text.len());
+}
