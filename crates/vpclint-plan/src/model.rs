@@ -80,6 +80,10 @@ pub struct Resource {
     pub values: Values,
     /// The AWS region from the resource's `region` argument or its provider configuration.
     pub region: Option<String>,
+    /// Where the `address` string of the object this instance was read from starts in
+    /// [`Plan::source`] (the section its values came from: `resource_changes` first). `None` when
+    /// the plan was not read from that text.
+    pub json_offset: Option<usize>,
 }
 
 impl Resource {
@@ -184,7 +188,14 @@ impl Plan {
             // integer) and serde_json refuses those beyond f64. Read them as their text instead;
             // the retry only happens for such documents, so others are scanned once.
             Err(e) if is_number_out_of_range(&e) => match stringify_huge_numbers(bytes) {
-                Some(rewritten) => Plan::parse(name, &rewritten),
+                Some(rewritten) => {
+                    let mut plan = Plan::parse(name, &rewritten)?;
+                    // Offsets into the rewritten text are not offsets into the plan's.
+                    for resource in &mut plan.resources {
+                        resource.json_offset = None;
+                    }
+                    Ok(plan)
+                }
                 None => Err(e),
             },
             other => other,
@@ -283,7 +294,7 @@ impl Plan {
         // Values come first from resource_changes, then planned_values; prior_state and the state
         // file's values add the existing resources and data sources the plan does not change.
         for rc in doc.resource_changes.unwrap_or_default() {
-            let address = builder.parse_address(&rc.address)?;
+            let address = builder.parse_address(&rc.address.text)?;
             let (action, after, unknown, sensitive) = match &rc.change {
                 Some(change) => (
                     Action::from_actions(change.actions.as_deref().unwrap_or(&[])),
@@ -293,12 +304,19 @@ impl Plan {
                 ),
                 None => (Action::NoOp, None, None, None),
             };
+            let at = builder.offset_of(rc.address.json);
+            let text = rc.address.text.into_owned();
             if action == Action::Delete {
-                builder.deleted_set.insert(rc.address.clone());
-                builder.deleted.push(rc.address);
+                builder.deleted_set.insert(text.clone());
+                builder.deleted.push(text);
                 continue;
             }
-            builder.add(address, rc.address, action, after, unknown, sensitive)?;
+            let raw = RawAfter {
+                after,
+                unknown,
+                sensitive,
+            };
+            builder.add(address, text, at, action, raw)?;
         }
         if let Some(values) = doc.planned_values {
             builder.add_module(values.root_module, Action::NoOp)?;
@@ -495,11 +513,15 @@ impl<'n> Builder<'n> {
         &mut self,
         address: Address,
         text: String,
+        json_offset: usize,
         action: Action,
-        after: Option<&RawValue>,
-        unknown: Option<&RawValue>,
-        sensitive: Option<&RawValue>,
+        raw: RawAfter<'_>,
     ) -> Result<(), PlanError> {
+        let RawAfter {
+            after,
+            unknown,
+            sensitive,
+        } = raw;
         if let Some(existing) = self.resources.get_mut(&text) {
             // resource_changes may lack `after` (hand-trimmed plans): fill it from a later section.
             if existing.values.after.is_null() && after.is_some() && is_network_type(&address.rtype)
@@ -528,9 +550,15 @@ impl<'n> Builder<'n> {
                 action,
                 values,
                 region: None,
+                json_offset: Some(json_offset),
             },
         );
         Ok(())
+    }
+
+    /// Where `json` starts in the document being read.
+    fn offset_of(&self, json: &RawValue) -> usize {
+        (json.get().as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize)
     }
 
     fn add_module(
@@ -542,12 +570,12 @@ impl<'n> Builder<'n> {
         let mut stack: Vec<RawModule<'_>> = module.into_iter().collect();
         while let Some(module) = stack.pop() {
             for r in module.resources.unwrap_or_default() {
-                if self.deleted_set.contains(&r.address) {
+                if self.deleted_set.contains(&*r.address.text) {
                     continue;
                 }
                 // Most entries repeat one read from an earlier section: skip them before parsing
                 // their address, unless they fill in a missing `after` (see `add`).
-                if let Some(existing) = self.resources.get(&r.address) {
+                if let Some(existing) = self.resources.get(&r.address.text) {
                     let fills = existing.values.after.is_null()
                         && r.values.is_some()
                         && is_network_type(existing.rtype());
@@ -555,7 +583,8 @@ impl<'n> Builder<'n> {
                         continue;
                     }
                 }
-                let address = self.parse_address(&r.address)?;
+                let address = self.parse_address(&r.address.text)?;
+                let at = self.offset_of(r.address.json);
                 let action = if address.mode == Mode::Data {
                     Action::Read
                 } else {
@@ -563,17 +592,27 @@ impl<'n> Builder<'n> {
                 };
                 self.add(
                     address,
-                    r.address,
+                    r.address.text.into_owned(),
+                    at,
                     action,
-                    r.values,
-                    None,
-                    r.sensitive_values,
+                    RawAfter {
+                        after: r.values,
+                        unknown: None,
+                        sensitive: r.sensitive_values,
+                    },
                 )?;
             }
             stack.extend(module.child_modules.unwrap_or_default());
         }
         Ok(())
     }
+}
+
+/// An instance's after-state as read: values, which are unknown, which are sensitive.
+struct RawAfter<'a> {
+    after: Option<&'a RawValue>,
+    unknown: Option<&'a RawValue>,
+    sensitive: Option<&'a RawValue>,
 }
 
 /// Resources by address, in the order they were first read.

@@ -5,9 +5,11 @@
 //! real plans are often trimmed by hand. Each struct says what it expects, so that a wrong type
 //! reads "expected a resource change object" in the error rather than a Rust type name.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::de::{Error as _, Unexpected};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
@@ -61,7 +63,8 @@ pub struct RawModule<'a> {
 #[derive(Deserialize)]
 #[serde(expecting = "a resource object with `address`")]
 pub struct RawStateResource<'a> {
-    pub address: String,
+    #[serde(borrow)]
+    pub address: RawAddress<'a>,
     #[serde(borrow)]
     pub values: Option<&'a RawValue>,
     #[serde(borrow)]
@@ -71,7 +74,8 @@ pub struct RawStateResource<'a> {
 #[derive(Deserialize)]
 #[serde(expecting = "a resource change object with `address` and `change`")]
 pub struct RawResourceChange<'a> {
-    pub address: String,
+    #[serde(borrow)]
+    pub address: RawAddress<'a>,
     #[serde(borrow)]
     pub change: Option<RawChange<'a>>,
 }
@@ -142,4 +146,34 @@ pub struct RawModuleCall {
 #[serde(expecting = "an output object with `expression`")]
 pub struct RawOutput {
     pub expression: Option<Value>,
+}
+
+/// A resource's `address`: its text, borrowed when it has no escapes, and the JSON string it was
+/// read from, whose place in the document is where the reports point (`module.m["prod"]` is
+/// written with escapes, so the decoded text alone could not say where it is).
+pub struct RawAddress<'a> {
+    pub text: Cow<'a, str>,
+    pub json: &'a RawValue,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawAddress<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let json: &'a RawValue = <&'de RawValue>::deserialize(deserializer)?;
+        let raw = json.get();
+        if !raw.starts_with('"') {
+            return Err(D::Error::invalid_type(
+                Unexpected::Other("a value that is not a string"),
+                &"an address string",
+            ));
+        }
+        let text = if raw.contains('\\') {
+            // Escapes are rare in addresses but usual in `for_each` keys: decode those only.
+            let decoded: String = serde_json::from_str(raw)
+                .map_err(|_| D::Error::custom("the address is not a valid string"))?;
+            Cow::Owned(decoded)
+        } else {
+            Cow::Borrowed(&raw[1..raw.len() - 1])
+        };
+        Ok(RawAddress { text, json })
+    }
 }

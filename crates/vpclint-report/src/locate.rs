@@ -357,7 +357,9 @@ struct PlanLocator<'a> {
     plan: &'a Plan,
     root_dir: Option<PathBuf>,
     repo_root: PathBuf,
-    plan_file: Option<(Arc<SourceFile>, PlanJsonIndex)>,
+    plan_file: Option<Arc<SourceFile>>,
+    /// Built only for resources the parser did not place (see [`Self::locate_plan`]).
+    plan_index: Option<PlanJsonIndex>,
     memo: HashMap<String, Location>,
     notes: Vec<String>,
 }
@@ -393,6 +395,7 @@ impl<'a> PlanLocator<'a> {
             root_dir,
             repo_root,
             plan_file: None,
+            plan_index: None,
             memo: HashMap::new(),
             notes: Vec::new(),
         }
@@ -465,10 +468,14 @@ impl<'a> PlanLocator<'a> {
         tf.location(&key, LocationKind::Resource)
     }
 
-    fn plan_file(&mut self) -> &(Arc<SourceFile>, PlanJsonIndex) {
+    fn plan_index(&mut self) -> &PlanJsonIndex {
+        self.plan_index
+            .get_or_insert_with(|| PlanJsonIndex::build(&self.plan.source))
+    }
+
+    fn plan_file(&mut self) -> &Arc<SourceFile> {
         if self.plan_file.is_none() {
             let text = Arc::clone(&self.plan.source);
-            let index = PlanJsonIndex::build(&text);
             let (display, repo_path, abs_path) = match plan_path(self.plan) {
                 Some(p) => {
                     let abs = self.locator.absolute(&p);
@@ -484,14 +491,23 @@ impl<'a> PlanLocator<'a> {
                 None => (self.plan.name.clone(), None, None),
             };
             let file = SourceFile::new(display, repo_path, abs_path, SourceKind::Plan, text);
-            self.plan_file = Some((Arc::new(file), index));
+            self.plan_file = Some(Arc::new(file));
         }
         self.plan_file.as_ref().expect("set above")
     }
 
     fn locate_plan(&mut self, address: &str) -> Option<Location> {
-        let (file, index) = self.plan_file();
-        let entry = index.get(address)?;
+        // Where the parser found the resource, when it did; else one pass over the whole text.
+        let recorded = self
+            .plan
+            .by_address(address)
+            .and_then(|id| self.plan.resource(id).json_offset)
+            .and_then(|at| plan_json::object_at_address(&self.plan.source, at));
+        let entry = match recorded {
+            Some(entry) => entry,
+            None => self.plan_index().get(address)?.clone(),
+        };
+        let file = self.plan_file();
         Some(Location {
             file: Arc::clone(file),
             span: entry.object.clone(),
@@ -502,7 +518,7 @@ impl<'a> PlanLocator<'a> {
 
     /// The last resort: the plan's first character.
     fn plan_start(&mut self) -> Location {
-        let (file, _) = self.plan_file();
+        let file = self.plan_file();
         let end = file.text().chars().next().map_or(0, char::len_utf8);
         Location {
             file: Arc::clone(file),

@@ -148,6 +148,61 @@ impl PlanJsonIndex {
     }
 }
 
+/// The resource object whose `"address"` value starts at `value_start` (as the parser recorded
+/// it), when `address` is the object's first member, as Terraform writes it. Costs the size of
+/// that one object, where [`PlanJsonIndex::build`] reads the whole plan.
+pub fn object_at_address(text: &str, value_start: usize) -> Option<PlanJsonEntry> {
+    let b = text.as_bytes();
+    if b.get(value_start) != Some(&b'"') {
+        return None;
+    }
+    let skip_back = |mut i: usize| {
+        while i > 0 && b[i - 1].is_ascii_whitespace() {
+            i -= 1;
+        }
+        i
+    };
+    let colon = skip_back(value_start).checked_sub(1)?;
+    if b[colon] != b':' {
+        return None;
+    }
+    let key_end = skip_back(colon);
+    let key_start = key_end.checked_sub(b"\"address\"".len())?;
+    if &b[key_start..key_end] != b"\"address\"" {
+        return None;
+    }
+    let open = skip_back(key_start).checked_sub(1)?;
+    if b[open] != b'{' {
+        return None;
+    }
+    let member = key_start..string_end(b, value_start);
+    // The matching brace, skipping strings.
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i = string_end(b, i);
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(PlanJsonEntry {
+                        object: open..i + 1,
+                        member,
+                        section: "",
+                    });
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The index just after the closing quote of the string starting at `start`.
 fn string_end(b: &[u8], start: usize) -> usize {
     let mut i = start + 1;
@@ -177,6 +232,66 @@ mod tests {
      "change": {"after": {"note": "a \" } brace", "address": "aws_subnet.a[\"b\"]", "type": "x"}}}
   ]
 }"#;
+
+    #[test]
+    fn the_object_around_an_address_matches_the_index() {
+        let index = PlanJsonIndex::build(PLAN);
+        for address in ["aws_vpc.main", "aws_subnet.a[\"b\"]"] {
+            let entry = index.get(address).unwrap();
+            let value = PLAN[entry.member.clone()].find(':').unwrap() + entry.member.start;
+            let value = value + PLAN[value + 1..].find('"').unwrap() + 1;
+            let found = object_at_address(PLAN, value).unwrap();
+            assert_eq!(
+                (found.object, found.member),
+                (entry.object.clone(), entry.member.clone())
+            );
+        }
+        // Not the start of an address value.
+        assert!(object_at_address(PLAN, 0).is_none());
+        assert!(object_at_address(PLAN, PLAN.find("\"mode\"").unwrap() + 8).is_none());
+    }
+
+    /// Every plan in `fixtures/`: where the parser placed each resource is where the full scan
+    /// finds it, so the fast path and the fallback point at the same object.
+    #[test]
+    fn recorded_offsets_agree_with_the_scan_on_every_fixture() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let mut plans = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.file_name().is_some_and(|n| n == "plan.json") {
+                    plans.push(path);
+                }
+            }
+        }
+        assert!(plans.len() > 50, "fixtures found: {}", plans.len());
+        let mut checked = 0;
+        for path in plans {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let Ok(plan) = vpclint_plan::Plan::from_json("plan.json", text.as_bytes()) else {
+                continue;
+            };
+            let index = PlanJsonIndex::build(&text);
+            for resource in &plan.resources {
+                let at = resource.json_offset.expect("read from this text");
+                let found = object_at_address(&text, at);
+                let scanned = index.get(&resource.id);
+                assert_eq!(
+                    found.map(|f| (f.object, f.member)),
+                    scanned.map(|s| (s.object.clone(), s.member.clone())),
+                    "{} in {}",
+                    resource.id,
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
 
     #[test]
     fn finds_resource_objects_preferring_resource_changes() {
