@@ -4,6 +4,10 @@
 //! Sizes come from `VPCLINT_BENCH_SIZES` (default `1000,10000`); plans are generated once into
 //! `target/bench`. `xtask bench-report` makes the full report with the larger sizes.
 
+// The allocator the `vpclint` binary uses, so that the stages cost what they cost there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
@@ -58,7 +62,7 @@ fn network(size: usize) -> &'static Network<'static> {
 fn input(size: usize) -> Input {
     Input {
         name: plan_path(size).display().to_string(),
-        bytes: bytes(size).to_vec(),
+        bytes: bytes(size).to_vec().into(),
         converted_from_binary: false,
     }
 }

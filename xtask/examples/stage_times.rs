@@ -2,6 +2,10 @@
 //! `cargo run -p xtask --release --example stage_times -- PLAN`. For finding where time goes; the
 //! recorded figures come from `bench-report`.
 
+// The allocator the `vpclint` binary uses, so that the stages cost what they cost there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -36,7 +40,7 @@ fn main() {
         for _ in 0..5 {
             let input = vpclint_plan::input::Input {
                 name: path.display().to_string(),
-                bytes: bytes.clone(),
+                bytes: bytes.clone().into(),
                 converted_from_binary: false,
             };
             timed("parse", || xtask::stages::parse(input));

@@ -4,6 +4,10 @@
 //! - `bench-report`: every measurement of `docs/performance.md`, as Markdown;
 //! - `bench-smoke`: each benchmark stage once on a 1k plan (for CI, no timing asserted).
 
+// The allocator the `vpclint` binary uses, so that the stages cost what they cost there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::BufWriter;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};

@@ -26,12 +26,13 @@ pub fn floor_bytes(bytes: &[u8]) {
     serde_json::from_slice::<IgnoredAny>(bytes).expect("valid JSON");
 }
 
+/// Reading the input as the binary does (a large file is mapped, not copied).
 pub fn read(path: &Path) -> Input {
-    Input {
-        name: path.display().to_string(),
-        bytes: std::fs::read(path).expect("read plan"),
-        converted_from_binary: false,
-    }
+    vpclint_plan::input::read_source(
+        &vpclint_plan::input::Source::File(path.to_path_buf()),
+        &vpclint_plan::input::ReadOptions::default(),
+    )
+    .expect("read plan")
 }
 
 /// Bytes into the typed model (what `vpclint_plan::load` does after reading).

@@ -2,7 +2,9 @@
 //! provider configurations. This is what lets vpclint follow a value that is unknown until apply
 //! back to the resource it comes from.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use serde_json::Value;
 

@@ -39,7 +39,7 @@ impl Source {
 #[derive(Debug)]
 pub struct Input {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub bytes: crate::text::InputBytes,
     /// Set when the JSON came from `terraform show -json` on a binary plan.
     pub converted_from_binary: bool,
 }
@@ -83,7 +83,7 @@ pub fn read_source(source: &Source, options: &ReadOptions) -> Result<Input, Plan
                     },
                 ));
             }
-            bytes
+            bytes.into()
         }
         Source::File(path) => {
             let meta =
@@ -100,7 +100,9 @@ pub fn read_source(source: &Source, options: &ReadOptions) -> Result<Input, Plan
                     },
                 ));
             }
-            std::fs::read(path).map_err(|e| PlanError::new(&name, PlanErrorKind::Io(e)))?
+            std::fs::File::open(path)
+                .and_then(|file| crate::text::InputBytes::from_file(file, meta.len()))
+                .map_err(|e| PlanError::new(&name, PlanErrorKind::Io(e)))?
         }
     };
     if bytes.starts_with(b"PK\x03\x04") {
@@ -121,7 +123,7 @@ pub fn read_source(source: &Source, options: &ReadOptions) -> Result<Input, Plan
         let json = show_binary_plan(&name, path, options)?;
         return Ok(Input {
             name,
-            bytes: json,
+            bytes: json.into(),
             converted_from_binary: true,
         });
     }

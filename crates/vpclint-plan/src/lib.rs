@@ -14,11 +14,13 @@ pub mod query;
 mod raw;
 pub mod resolve;
 pub mod services;
+pub mod text;
 pub mod value;
 
 pub use address::{Address, InstanceKey, ModulePath};
 pub use error::{PlanError, PlanErrorKind};
 pub use model::{Action, DocumentKind, Plan, ResId, Resource};
+pub use text::{InputBytes, SourceText};
 pub use value::{Fact, Step};
 
 /// Reads and parses one input: a JSON plan or state, standard input, or a binary plan.

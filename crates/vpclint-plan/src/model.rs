@@ -1,7 +1,9 @@
 //! The typed plan model: every resource instance with its address, planned action, three-valued
 //! values and region, merged from the sections of a plan or state document.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use serde_json::value::RawValue;
@@ -151,7 +153,10 @@ pub const NETWORK_TYPES: &[&str] = &[
 ];
 
 pub fn is_network_type(rtype: &str) -> bool {
-    NETWORK_TYPES.contains(&rtype)
+    // Asked for every resource of a plan: a set, not a scan of the list.
+    static SET: std::sync::LazyLock<foldhash::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| NETWORK_TYPES.iter().copied().collect());
+    SET.contains(rtype)
 }
 
 /// A plan or state, read into the model.
@@ -171,7 +176,7 @@ pub struct Plan {
     pub variables: BTreeMap<String, Value>,
     /// The JSON text the plan was read from, for locating resources in it. Shared, so that the
     /// reports point into it without a second copy of a plan that may be hundreds of megabytes.
-    pub source: Arc<String>,
+    pub source: Arc<crate::text::SourceText>,
     by_address: HashMap<String, ResId>,
     /// Instances of each resource by module instance and local address, sorted by key.
     instances: HashMap<(ModulePath, String), Vec<ResId>>,
@@ -226,11 +231,9 @@ impl Plan {
     /// Reads a plan and keeps its text (see [`Plan::source`]).
     pub fn from_input(input: crate::input::Input) -> Result<Plan, PlanError> {
         let mut plan = Plan::from_json(&input.name, &input.bytes)?;
-        // JSON that parsed is UTF-8 (serde_json checks every string); the lossy branch is for a
-        // document whose only invalid bytes were in values it skipped.
-        let text = String::from_utf8(input.bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        plan.source = Arc::new(text);
+        // JSON that parsed is UTF-8 (serde_json checks every string it reads); the replacement in
+        // `SourceText::new` is for a document whose only invalid bytes were in values it skipped.
+        plan.source = Arc::new(crate::text::SourceText::new(input.bytes));
         Ok(plan)
     }
 
@@ -328,9 +331,19 @@ impl Plan {
             builder.add_module(values.root_module, Action::NoOp)?;
         }
 
-        let mut resources: Vec<Resource> = builder.resources.into_values().collect();
         // In document order, which Terraform mostly writes sorted: the sort finds the sorted runs.
-        resources.sort_by(|a, b| a.address.cmp(&b.address));
+        // Positions are sorted rather than the resources, which are large to move.
+        let mut unsorted: Vec<Option<Resource>> =
+            builder.resources.into_values().map(Some).collect();
+        let mut order: Vec<usize> = (0..unsorted.len()).collect();
+        order.sort_by(|&a, &b| {
+            let address = |i: usize| &unsorted[i].as_ref().expect("each taken once").address;
+            address(a).cmp(address(b))
+        });
+        let resources: Vec<Resource> = order
+            .into_iter()
+            .map(|i| unsorted[i].take().expect("each taken once"))
+            .collect();
         let mut plan = Plan {
             name: name.to_string(),
             kind,
@@ -483,7 +496,7 @@ struct Builder<'n> {
     text: &'n [u8],
     resources: InOrder,
     deleted: Vec<String>,
-    deleted_set: std::collections::HashSet<String>,
+    deleted_set: foldhash::HashSet<String>,
 }
 
 impl<'n> Builder<'n> {

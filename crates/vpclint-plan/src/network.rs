@@ -4,7 +4,9 @@
 //! Rules never see petgraph or JSON: they ask [`Network`] questions ("which route table serves this
 //! subnet", "where does the default route of this table go") and get [`Fact`]s back.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};

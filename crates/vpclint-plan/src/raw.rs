@@ -122,14 +122,68 @@ pub struct RawConfigVariable {
     pub default: Option<Value>,
 }
 
-#[derive(Deserialize)]
-#[serde(expecting = "a configuration resource object with `address`")]
+/// A resource block of the configuration. Its `expressions` are read only for the types vpclint
+/// models: no rule or reference walk reads another type's (their values are not kept either, so a
+/// reference through them stops at their values), and in a real plan they are most of the
+/// configuration. Terraform writes `type` before `expressions`; when it comes after, the
+/// expressions are read.
 pub struct RawConfigResource {
     pub address: String,
     pub provider_config_key: Option<String>,
     pub expressions: Option<crate::config::ExprTree>,
     pub count_expression: Option<Value>,
     pub for_each_expression: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for RawConfigResource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawConfigResource;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a configuration resource object with `address`")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawConfigResource, A::Error> {
+                let mut address = None;
+                let mut modelled: Option<bool> = None;
+                let mut resource = RawConfigResource {
+                    address: String::new(),
+                    provider_config_key: None,
+                    expressions: None,
+                    count_expression: None,
+                    for_each_expression: None,
+                };
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "address" => address = Some(map.next_value::<String>()?),
+                        "type" => {
+                            let rtype = map.next_value::<Option<Cow<'de, str>>>()?;
+                            modelled =
+                                Some(rtype.is_none_or(|t| crate::model::is_network_type(&t)));
+                        }
+                        "provider_config_key" => resource.provider_config_key = map.next_value()?,
+                        "expressions" if modelled == Some(false) => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                        "expressions" => resource.expressions = map.next_value()?,
+                        "count_expression" => resource.count_expression = map.next_value()?,
+                        "for_each_expression" => resource.for_each_expression = map.next_value()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                resource.address = address.ok_or_else(|| A::Error::missing_field("address"))?;
+                Ok(resource)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -161,10 +215,16 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawAddress<'a> {
         let json: &'a RawValue = <&'de RawValue>::deserialize(deserializer)?;
         let raw = json.get();
         if !raw.starts_with('"') {
-            return Err(D::Error::invalid_type(
-                Unexpected::Other("a value that is not a string"),
-                &"an address string",
-            ));
+            // Named the way serde names it for a `String`, without echoing the value.
+            let unexpected = match raw.as_bytes().first() {
+                Some(b'{') => Unexpected::Map,
+                Some(b'[') => Unexpected::Seq,
+                Some(b't' | b'f') => Unexpected::Other("boolean"),
+                Some(b'n') => Unexpected::Other("null"),
+                _ if raw.contains(['.', 'e', 'E']) => Unexpected::Other("floating point"),
+                _ => Unexpected::Other("integer"),
+            };
+            return Err(D::Error::invalid_type(unexpected, &"a string"));
         }
         let text = if raw.contains('\\') {
             // Escapes are rare in addresses but usual in `for_each` keys: decode those only.

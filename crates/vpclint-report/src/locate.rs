@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 
 use vpclint_plan::address::Mode;
 use vpclint_plan::config::ConfigModule;
-use vpclint_plan::{Address, Plan};
+use vpclint_plan::{Address, Plan, SourceText};
 use vpclint_rules::{Finding, Outcome};
 
 use crate::PlanReport;
@@ -38,7 +38,7 @@ pub struct SourceFile {
     /// The absolute path, when the text is a file.
     pub abs_path: Option<PathBuf>,
     pub kind: SourceKind,
-    text: Arc<String>,
+    text: Arc<SourceText>,
     line_starts: Vec<usize>,
     /// Code points before each [`CHECKPOINT`]-byte block; empty when the text is ASCII, where a
     /// column is a byte count. `terraform show -json` writes the whole plan on one line, so
@@ -76,7 +76,7 @@ impl SourceFile {
         repo_path: Option<String>,
         abs_path: Option<PathBuf>,
         kind: SourceKind,
-        text: Arc<String>,
+        text: Arc<SourceText>,
     ) -> SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
@@ -119,7 +119,7 @@ impl SourceFile {
     }
 
     /// The text as a shared string (for miette's `NamedSource`).
-    pub fn shared_text(&self) -> Arc<String> {
+    pub fn shared_text(&self) -> Arc<SourceText> {
         Arc::clone(&self.text)
     }
 
@@ -640,7 +640,7 @@ mod tests {
             None,
             None,
             SourceKind::Plan,
-            Arc::new(text.clone()),
+            Arc::new(text.clone().into()),
         );
         for offset in (0..text.len())
             .step_by(4093)
@@ -662,7 +662,7 @@ mod tests {
             None,
             None,
             SourceKind::Terraform,
-            Arc::new("ab\né x\r\nlast".to_string()),
+            Arc::new("ab\né x\r\nlast".to_string().into()),
         );
         assert_eq!(f.position(0), Position { line: 1, column: 1 });
         assert_eq!(f.position(3), Position { line: 2, column: 1 });

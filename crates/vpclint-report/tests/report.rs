@@ -158,7 +158,7 @@ fn plan_report(dir: &str, sources: bool) -> PlanReport {
     let name = format!("tests/fixtures/{dir}/plan.json");
     let bytes = std::fs::read(crate_dir().join(&name)).unwrap();
     let mut plan = Plan::from_json(&name, &bytes).unwrap();
-    plan.source = std::sync::Arc::new(String::from_utf8(bytes).unwrap());
+    plan.source = std::sync::Arc::new(String::from_utf8(bytes).unwrap().into());
     let root = crate_dir().join("tests/fixtures").join(dir);
     let locator = Locator::new(LocateOptions {
         source_dir: None,
@@ -329,7 +329,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn sarif_of(dir: &Path) -> Value {
     let bytes = std::fs::read(dir.join("plan.json")).unwrap();
     let mut plan = Plan::from_json("plan.json", &bytes).unwrap();
-    plan.source = std::sync::Arc::new(String::from_utf8(bytes).unwrap());
+    plan.source = std::sync::Arc::new(String::from_utf8(bytes).unwrap().into());
     let locator = Locator::new(LocateOptions {
         repo_root: Some(dir.to_path_buf()),
         cwd: Some(dir.to_path_buf()),
@@ -401,7 +401,7 @@ fn fingerprints_survive_lines_added_above_the_block() {
 fn stdin_plans_get_a_location_too() {
     let bytes = std::fs::read(crate_dir().join("tests/fixtures/report/plan.json")).unwrap();
     let mut plan = Plan::from_json("<stdin>", &bytes).unwrap();
-    plan.source = std::sync::Arc::new(String::from_utf8(bytes).unwrap());
+    plan.source = std::sync::Arc::new(String::from_utf8(bytes).unwrap().into());
     let locator = Locator::new(LocateOptions {
         cwd: Some(crate_dir()),
         ..LocateOptions::default()

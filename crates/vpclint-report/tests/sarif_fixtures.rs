@@ -35,7 +35,7 @@ fn plan_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn sarif_of(path: &Path, locator: &Locator) -> Option<Value> {
     let bytes = std::fs::read(path).unwrap();
     let mut plan = Plan::from_json(&path.display().to_string(), &bytes).ok()?;
-    plan.source = std::sync::Arc::new(String::from_utf8(bytes).unwrap());
+    plan.source = std::sync::Arc::new(String::from_utf8(bytes).unwrap().into());
     let outcome = {
         let network = Network::build(&plan);
         vpclint_rules::run(&network, &RuleOptions::default())

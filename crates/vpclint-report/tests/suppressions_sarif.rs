@@ -29,7 +29,7 @@ fn report() -> Report {
             .join("plan.json");
         let bytes = std::fs::read(&path).unwrap();
         let mut plan = Plan::from_json(&path.display().to_string(), &bytes).unwrap();
-        plan.source = std::sync::Arc::new(String::from_utf8(bytes).unwrap());
+        plan.source = std::sync::Arc::new(String::from_utf8(bytes).unwrap().into());
         let outcome = {
             let network = Network::build(&plan);
             vpclint_rules::run(&network, &RuleOptions::default())

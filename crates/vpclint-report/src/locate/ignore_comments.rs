@@ -330,7 +330,7 @@ mod tests {
             None,
             None,
             SourceKind::Terraform,
-            Arc::new(text.to_string()),
+            Arc::new(text.to_string().into()),
         ));
         let body = hcl_edit::parser::parse_body(text).unwrap();
         let blocks: Vec<BlockSpan> = body

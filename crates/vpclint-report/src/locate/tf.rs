@@ -128,7 +128,7 @@ impl TfDir {
                 repo_path,
                 Some(path),
                 SourceKind::Terraform,
-                Arc::new(text),
+                Arc::new(vpclint_plan::SourceText::from(text)),
             ));
             out.ignores.extend(
                 ignore_comments::scan(&source, &file_blocks)
