@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
+use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::address::{Address, InstanceKey, Mode, ModulePath};
 use crate::config::{Config, ConfigResource, Expr};
 use crate::error::{PlanError, PlanErrorKind};
-use crate::raw::{RawDocument, RawModule};
+use crate::raw::{RawChanges, RawDocument, RawModule, RawResourceChange};
 use crate::value::{Fact, Values};
 
 /// Index of a resource instance in [`Plan::resources`].
@@ -177,7 +178,7 @@ pub struct Plan {
     /// The JSON text the plan was read from, for locating resources in it. Shared, so that the
     /// reports point into it without a second copy of a plan that may be hundreds of megabytes.
     pub source: Arc<crate::text::SourceText>,
-    by_address: HashMap<String, ResId>,
+    by_address: AddressTable,
     /// Instances of each resource by module instance and local address, sorted by key.
     instances: HashMap<(ModulePath, String), Vec<ResId>>,
     /// Module instances that hold at least one resource (with all their ancestors), by their
@@ -223,9 +224,54 @@ impl Plan {
                 "the document is not a JSON object",
             ));
         }
+        if bytes.len() >= SPLIT_AT_LEAST && rayon::current_num_threads() > 1 {
+            Plan::parse_split(name, bytes)
+        } else {
+            Plan::parse_whole(name, bytes)
+        }
+    }
+
+    /// Reads the document in one pass.
+    fn parse_whole(name: &str, bytes: &[u8]) -> Result<Plan, PlanError> {
         let doc: RawDocument<'_> =
             serde_json::from_slice(bytes).map_err(|e| PlanError::from_json(name, &e))?;
-        Plan::from_document(name, bytes, doc)
+        let changes = doc
+            .resource_changes
+            .map(|changes| prepare_changes(name, bytes, changes));
+        let doc = RawDocument {
+            format_version: doc.format_version,
+            terraform_version: doc.terraform_version,
+            variables: doc.variables,
+            planned_values: doc.planned_values,
+            prior_state: doc.prior_state,
+            values: doc.values,
+            resource_changes: changes.as_ref().map(|_| IgnoredAny),
+            configuration: doc.configuration,
+        };
+        Plan::from_document(name, bytes, doc, changes.transpose())
+    }
+
+    /// Reads `resource_changes` (most of a plan, and most of the work of reading it) on one
+    /// thread and the other sections on another. Each thread reads the whole text, skipping what
+    /// the other one reads: skipping costs a fraction of reading, and the two halves are about
+    /// the same size in real plans (`planned_values` holds the same instances as
+    /// `resource_changes`).
+    fn parse_split(name: &str, bytes: &[u8]) -> Result<Plan, PlanError> {
+        let (changes, rest) = rayon::join(
+            || {
+                serde_json::from_slice::<RawChanges<'_>>(bytes).map(|doc| {
+                    doc.resource_changes
+                        .map(|changes| prepare_changes(name, bytes, changes))
+                })
+            },
+            || serde_json::from_slice::<RawDocument<'_, IgnoredAny>>(bytes),
+        );
+        let (Ok(changes), Ok(doc)) = (changes, rest) else {
+            // A malformed text: read it again in one pass, whose error (the first in the text,
+            // worded for what was being read there) is the one to report. Only on failure.
+            return Plan::parse_whole(name, bytes);
+        };
+        Plan::from_document(name, bytes, doc, changes.transpose())
     }
 
     /// Reads a plan and keeps its text (see [`Plan::source`]).
@@ -237,7 +283,14 @@ impl Plan {
         Ok(plan)
     }
 
-    fn from_document(name: &str, bytes: &[u8], doc: RawDocument<'_>) -> Result<Plan, PlanError> {
+    /// The model from a read document. Its `resource_changes` were read beside it into
+    /// `changes`, whose errors come after the document's own, as they would in one pass.
+    fn from_document(
+        name: &str,
+        bytes: &[u8],
+        doc: RawDocument<'_, IgnoredAny>,
+        changes: Result<Option<Vec<PreparedChange<'_>>>, PlanError>,
+    ) -> Result<Plan, PlanError> {
         let format_version = match &doc.format_version {
             Some(Value::String(s)) => s.clone(),
             Some(_) => {
@@ -296,30 +349,8 @@ impl Plan {
         let mut builder = Builder::new(name, bytes);
         // Values come first from resource_changes, then planned_values; prior_state and the state
         // file's values add the existing resources and data sources the plan does not change.
-        for rc in doc.resource_changes.unwrap_or_default() {
-            let address = builder.parse_address(&rc.address.text)?;
-            let (action, after, unknown, sensitive) = match &rc.change {
-                Some(change) => (
-                    Action::from_actions(change.actions.as_deref().unwrap_or(&[])),
-                    change.after,
-                    change.after_unknown,
-                    change.after_sensitive,
-                ),
-                None => (Action::NoOp, None, None, None),
-            };
-            let at = builder.offset_of(rc.address.json);
-            let text = rc.address.text.into_owned();
-            if action == Action::Delete {
-                builder.deleted_set.insert(text.clone());
-                builder.deleted.push(text);
-                continue;
-            }
-            let raw = RawAfter {
-                after,
-                unknown,
-                sensitive,
-            };
-            builder.add(address, text, at, action, raw)?;
+        for change in changes?.unwrap_or_default() {
+            builder.add_prepared(change)?;
         }
         if let Some(values) = doc.planned_values {
             builder.add_module(values.root_module, Action::NoOp)?;
@@ -354,7 +385,7 @@ impl Plan {
             config,
             variables,
             source: Arc::default(),
-            by_address: HashMap::new(),
+            by_address: AddressTable::default(),
             instances: HashMap::new(),
             module_children: HashMap::new(),
         };
@@ -365,7 +396,7 @@ impl Plan {
 
     fn index(&mut self) {
         let mut modules = std::collections::BTreeSet::new();
-        self.by_address.reserve(self.resources.len());
+        self.by_address.reserve(&self.resources);
         // Resources are sorted by address: the instances of one resource are contiguous, and so
         // are the resources of one module instance. Keys are built once per group.
         let mut start = 0;
@@ -396,7 +427,8 @@ impl Plan {
                 }
             }
             for i in start..end {
-                self.by_address.insert(self.resources[i].id.clone(), i);
+                self.by_address
+                    .insert(&self.resources, &self.resources[i].id, i);
             }
             start = end;
         }
@@ -413,7 +445,7 @@ impl Plan {
     }
 
     pub fn by_address(&self, address: &str) -> Option<ResId> {
-        self.by_address.get(address).copied()
+        self.by_address.find(&self.resources, address)
     }
 
     /// The instances of `local` (`aws_subnet.a`) in a module instance, sorted by key.
@@ -522,6 +554,59 @@ impl<'n> Builder<'n> {
         })
     }
 
+    /// Adds a `resource_changes` entry; the first entry of an address wins.
+    fn add_prepared(&mut self, change: PreparedChange<'_>) -> Result<(), PlanError> {
+        if change.action == Action::Delete {
+            self.deleted_set.insert(change.text.clone());
+            self.deleted.push(change.text);
+            return Ok(());
+        }
+        if self.resources.get(&change.text).is_some() {
+            return self.fill(&change.address, &change.text, change.raw);
+        }
+        self.insert(
+            change.address,
+            change.text,
+            change.at,
+            change.action,
+            change.values,
+        );
+        Ok(())
+    }
+
+    /// resource_changes may lack `after` (hand-trimmed plans): fills it from a later entry.
+    fn fill(&mut self, address: &Address, text: &str, raw: RawAfter<'_>) -> Result<(), PlanError> {
+        let Some(existing) = self.resources.get_mut(text) else {
+            return Ok(());
+        };
+        if existing.values.after.is_null() && raw.after.is_some() && is_network_type(&address.rtype)
+        {
+            existing.values.after = parse_value(self.name, self.text, raw.after)?;
+            if existing.values.sensitive.is_null() {
+                existing.values.sensitive = parse_value(self.name, self.text, raw.sensitive)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn insert(
+        &mut self,
+        address: Address,
+        text: String,
+        json_offset: usize,
+        action: Action,
+        values: Values,
+    ) {
+        self.resources.push(Resource {
+            address,
+            id: text,
+            action,
+            values,
+            region: None,
+            json_offset: Some(json_offset),
+        });
+    }
+
     fn add(
         &mut self,
         address: Address,
@@ -530,42 +615,11 @@ impl<'n> Builder<'n> {
         action: Action,
         raw: RawAfter<'_>,
     ) -> Result<(), PlanError> {
-        let RawAfter {
-            after,
-            unknown,
-            sensitive,
-        } = raw;
-        if let Some(existing) = self.resources.get_mut(&text) {
-            // resource_changes may lack `after` (hand-trimmed plans): fill it from a later section.
-            if existing.values.after.is_null() && after.is_some() && is_network_type(&address.rtype)
-            {
-                existing.values.after = parse_value(self.name, self.text, after)?;
-                if existing.values.sensitive.is_null() {
-                    existing.values.sensitive = parse_value(self.name, self.text, sensitive)?;
-                }
-            }
-            return Ok(());
+        if self.resources.get(&text).is_some() {
+            return self.fill(&address, &text, raw);
         }
-        let values = if is_network_type(&address.rtype) {
-            Values::compacted(
-                parse_value(self.name, self.text, after)?,
-                parse_value(self.name, self.text, unknown)?,
-                parse_value(self.name, self.text, sensitive)?,
-            )
-        } else {
-            Values::default()
-        };
-        self.resources.insert(
-            text.clone(),
-            Resource {
-                address,
-                id: text,
-                action,
-                values,
-                region: None,
-                json_offset: Some(json_offset),
-            },
-        );
+        let values = modelled_values(self.name, self.text, &address, &raw)?;
+        self.insert(address, text, json_offset, action, values);
         Ok(())
     }
 
@@ -621,37 +675,140 @@ impl<'n> Builder<'n> {
     }
 }
 
+/// Plans at least this large are read on two threads (see [`Plan::parse_split`]).
+const SPLIT_AT_LEAST: usize = 4 << 20;
+
+/// A `resource_changes` entry with its address parsed and, for a modelled type, its values read:
+/// the work that can be done without the other sections.
+struct PreparedChange<'a> {
+    address: Address,
+    text: String,
+    at: usize,
+    action: Action,
+    raw: RawAfter<'a>,
+    values: Values,
+}
+
+fn prepare_changes<'a>(
+    name: &str,
+    text: &'a [u8],
+    changes: Vec<RawResourceChange<'a>>,
+) -> Result<Vec<PreparedChange<'a>>, PlanError> {
+    let builder = Builder::new(name, text);
+    changes
+        .into_iter()
+        .map(|rc| {
+            let address = builder.parse_address(&rc.address.text)?;
+            let (action, raw) = match &rc.change {
+                Some(change) => (
+                    Action::from_actions(change.actions.as_deref().unwrap_or(&[])),
+                    RawAfter {
+                        after: change.after,
+                        unknown: change.after_unknown,
+                        sensitive: change.after_sensitive,
+                    },
+                ),
+                None => (Action::NoOp, RawAfter::default()),
+            };
+            let values = if action == Action::Delete {
+                Values::default()
+            } else {
+                modelled_values(name, text, &address, &raw)?
+            };
+            Ok(PreparedChange {
+                at: builder.offset_of(rc.address.json),
+                text: rc.address.text.into_owned(),
+                address,
+                action,
+                raw,
+                values,
+            })
+        })
+        .collect()
+}
+
+/// The values a rule may read: those of the modelled types, nothing for the others.
+fn modelled_values(
+    name: &str,
+    text: &[u8],
+    address: &Address,
+    raw: &RawAfter<'_>,
+) -> Result<Values, PlanError> {
+    if !is_network_type(&address.rtype) {
+        return Ok(Values::default());
+    }
+    Ok(Values::compacted(
+        parse_value(name, text, raw.after)?,
+        parse_value(name, text, raw.unknown)?,
+        parse_value(name, text, raw.sensitive)?,
+    ))
+}
+
 /// An instance's after-state as read: values, which are unknown, which are sensitive.
+#[derive(Default, Clone, Copy)]
 struct RawAfter<'a> {
     after: Option<&'a RawValue>,
     unknown: Option<&'a RawValue>,
     sensitive: Option<&'a RawValue>,
 }
 
+/// Positions in a list of resources by address, hashing the addresses the resources hold rather
+/// than keeping a second copy of each.
+#[derive(Debug, Default, Clone)]
+struct AddressTable {
+    table: hashbrown::HashTable<ResId>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl AddressTable {
+    fn hash(&self, address: &str) -> u64 {
+        std::hash::BuildHasher::hash_one(&self.hasher, address)
+    }
+
+    fn find(&self, list: &[Resource], address: &str) -> Option<ResId> {
+        let hash = self.hash(address);
+        self.table.find(hash, |&i| list[i].id == address).copied()
+    }
+
+    /// Records `position` for `address`, which is not in the table yet.
+    fn insert(&mut self, list: &[Resource], address: &str, position: ResId) {
+        let hash = self.hash(address);
+        let hasher = &self.hasher;
+        self.table.insert_unique(hash, position, |&i| {
+            std::hash::BuildHasher::hash_one(hasher, &list[i].id)
+        });
+    }
+
+    fn reserve(&mut self, list: &[Resource]) {
+        let hasher = &self.hasher;
+        self.table.reserve(list.len(), |&i| {
+            std::hash::BuildHasher::hash_one(hasher, &list[i].id)
+        });
+    }
+}
+
 /// Resources by address, in the order they were first read.
 #[derive(Default)]
 struct InOrder {
-    index: HashMap<String, usize>,
+    index: AddressTable,
     list: Vec<Resource>,
 }
 
 impl InOrder {
     fn get(&self, address: &str) -> Option<&Resource> {
-        self.index.get(address).map(|&i| &self.list[i])
+        self.index.find(&self.list, address).map(|i| &self.list[i])
     }
 
     fn get_mut(&mut self, address: &str) -> Option<&mut Resource> {
-        self.index.get(address).map(|&i| &mut self.list[i])
+        self.index
+            .find(&self.list, address)
+            .map(|i| &mut self.list[i])
     }
 
-    fn insert(&mut self, address: String, resource: Resource) {
-        match self.index.get(&address) {
-            Some(&i) => self.list[i] = resource,
-            None => {
-                self.index.insert(address, self.list.len());
-                self.list.push(resource);
-            }
-        }
+    /// Adds a resource whose address is not here yet.
+    fn push(&mut self, resource: Resource) {
+        self.index.insert(&self.list, &resource.id, self.list.len());
+        self.list.push(resource);
     }
 
     fn into_values(self) -> std::vec::IntoIter<Resource> {
@@ -755,6 +912,54 @@ pub fn instance_context(key: &Option<InstanceKey>) -> (Option<i64>, Option<Strin
 
 #[cfg(test)]
 mod tests {
+    /// Reading on two threads gives the model and the errors one pass gives, on every plan in
+    /// `fixtures/` and on each of them cut short.
+    #[test]
+    fn split_and_whole_parses_agree() {
+        use super::Plan;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+        let mut plans = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json")
+                    && path.file_name().is_some_and(|n| n != "expected.json")
+                {
+                    plans.push(path);
+                }
+            }
+        }
+        plans.sort();
+        assert!(plans.len() > 50, "{}", plans.len());
+        let model = |plan: Result<Plan, crate::PlanError>| match plan {
+            // The configuration is read by the same code on both paths (and holds hash maps,
+            // whose order is not stable).
+            Ok(p) => format!(
+                "{:?}\n{:?}\n{:?}\n{:?} {}",
+                p.resources, p.deleted, p.variables, p.kind, p.format_version
+            ),
+            Err(e) => format!("error: {e}"),
+        };
+        for path in plans {
+            let bytes = std::fs::read(&path).unwrap();
+            if bytes.first() != Some(&b'{') {
+                continue;
+            }
+            for cut in [bytes.len(), bytes.len() * 2 / 3, bytes.len() / 3] {
+                let bytes = &bytes[..cut];
+                assert_eq!(
+                    model(Plan::parse_split("p", bytes)),
+                    model(Plan::parse_whole("p", bytes)),
+                    "{} cut at {cut}",
+                    path.display()
+                );
+            }
+        }
+    }
+
     use super::*;
     use crate::value::Step;
 

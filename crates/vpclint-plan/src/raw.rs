@@ -13,9 +13,11 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+/// The document. `C` is how `resource_changes` is read: as entries, or skipped
+/// ([`serde::de::IgnoredAny`]) when another thread reads them from [`RawChanges`].
 #[derive(Deserialize)]
 #[serde(expecting = "a plan or state object")]
-pub struct RawDocument<'a> {
+pub struct RawDocument<'a, C = Vec<RawResourceChange<'a>>> {
     pub format_version: Option<Value>,
     pub terraform_version: Option<Value>,
     pub variables: Option<BTreeMap<String, RawVariable>>,
@@ -26,9 +28,16 @@ pub struct RawDocument<'a> {
     /// A state file (`terraform show -json` without a plan) has `values` at the top level.
     #[serde(borrow)]
     pub values: Option<RawValues<'a>>,
+    pub resource_changes: Option<C>,
+    pub configuration: Option<RawConfig>,
+}
+
+/// Only `resource_changes`, every other member skipped.
+#[derive(Deserialize)]
+#[serde(expecting = "a plan or state object")]
+pub struct RawChanges<'a> {
     #[serde(borrow)]
     pub resource_changes: Option<Vec<RawResourceChange<'a>>>,
-    pub configuration: Option<RawConfig>,
 }
 
 #[derive(Deserialize)]
