@@ -259,6 +259,31 @@ pub fn repeat(n: usize, mut f: impl FnMut() -> Run) -> Run {
     }
 }
 
+/// [`repeat`] for two commands whose runs alternate, so that a machine slowing down or speeding
+/// up during the measurement (a shared one does) weighs on both alike.
+pub fn repeat_alternating(
+    n: usize,
+    mut a: impl FnMut() -> Run,
+    mut b: impl FnMut() -> Run,
+) -> (Run, Run) {
+    let (mut runs_a, mut runs_b) = (Vec::new(), Vec::new());
+    if n > 1 {
+        a();
+        b();
+    }
+    for _ in 0..n.max(1) {
+        runs_a.push(a());
+        runs_b.push(b());
+    }
+    let summary = |runs: Vec<Run>| Run {
+        wall: median_of(runs.iter().map(|r| r.wall).collect()),
+        cpu: median_of(runs.iter().map(|r| r.cpu).collect()),
+        max_rss: runs.iter().map(|r| r.max_rss).max().unwrap_or(0),
+        code: runs[0].code,
+    };
+    (summary(runs_a), summary(runs_b))
+}
+
 /// Peak RSS of a child that runs the stages up to `stage` (see `xtask mem-probe`).
 pub fn probe_memory(stage: &str, plan: &Path) -> u64 {
     let exe = std::env::current_exe().expect("current exe");
@@ -382,9 +407,9 @@ fn runs_for(size: usize, quick: bool) -> usize {
     } else if size <= 10_000 {
         5
     } else {
-        // One run each (the page cache is warm from generating or the floor): at these sizes a
-        // run is long enough for the noise to be small.
-        1
+        // Three runs each: a run takes seconds, but on a shared machine one run can be twice
+        // as slow as the next.
+        3
     }
 }
 
@@ -453,23 +478,23 @@ pub fn bench_report(options: &ReportOptions) -> String {
         md,
         "Medians of CPU time (user + system: the machine may be shared). `floor` reads the file and \
          parses it into `serde::de::IgnoredAny`; `e2e` is the `vpclint check --format json PLAN` \
-         process (its wall time beside it); `analysis` is read + parse + graph + rules in one \
+         process (its wall time beside it, and the wall time over the floor: the floor runs on          one thread, vpclint reads a large plan on two); `analysis` is read + parse + graph + rules in one \
          process, without locating and rendering the report. The stage columns are the same \
          stages run one by one in-process; `resolve alone` re-resolves the graph's reference \
          attributes with a fresh resolver (it is part of `graph`).\n"
     );
     let _ = writeln!(
         md,
-        "| instances | plan size | floor | e2e | e2e / floor | analysis | analysis / floor | e2e wall | read | parse | graph | rules | report | resolve alone | findings |"
+        "| instances | plan size | floor | e2e | e2e / floor | analysis | analysis / floor | e2e wall | e2e wall / floor | read | parse | graph | rules | report | resolve alone | findings |"
     );
     let _ = writeln!(
         md,
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     for (size, _, bytes, floor, _, st, findings, e2e, _) in &rows {
         let _ = writeln!(
             md,
-            "| {size} | {} | {} | {} | **{:.2}x** | {} | **{:.2}x** | {} | {} | {} | {} | {} | {} | {} | {findings} |",
+            "| {size} | {} | {} | {} | **{:.2}x** | {} | **{:.2}x** | {} | **{:.2}x** | {} | {} | {} | {} | {} | {} | {findings} |",
             mb(*bytes),
             ms(*floor),
             ms(e2e.cpu),
@@ -477,6 +502,7 @@ pub fn bench_report(options: &ReportOptions) -> String {
             ms(st.analysis()),
             ratio(st.analysis(), *floor),
             ms(e2e.wall),
+            ratio(e2e.wall, *floor),
             ms(st.read),
             ms(st.parse),
             ms(st.graph),
@@ -582,11 +608,12 @@ pub fn bench_report(options: &ReportOptions) -> String {
             .sum();
         let n = if options.quick { 1 } else { 5 };
         let (how, one, two) = if has_jobs_flag(&bin) {
-            (
-                "`vpclint check -j N`",
-                repeat(n, || vpclint_check(&bin, &plans, &["-j", "1"], &[])),
-                repeat(n, || vpclint_check(&bin, &plans, &["-j", "2"], &[])),
-            )
+            let (one, two) = repeat_alternating(
+                n,
+                || vpclint_check(&bin, &plans, &["-j", "1"], &[]),
+                || vpclint_check(&bin, &plans, &["-j", "2"], &[]),
+            );
+            ("`vpclint check -j N` (runs alternating)", one, two)
         } else {
             (
                 "`vpclint check` with `RAYON_NUM_THREADS=N` (the binary has no `-j` yet)",
