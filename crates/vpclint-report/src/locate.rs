@@ -351,6 +351,20 @@ impl Locator {
     }
 }
 
+/// The blocks on a resource's way through the sources (see [`PlanLocator::source_path`]).
+struct SourcePath {
+    /// Each module call followed, outermost first: the directory holding its block, its name.
+    calls: Vec<(Arc<tf::TfDir>, String)>,
+    end: SourcePathEnd,
+}
+
+enum SourcePathEnd {
+    /// The resource's own block, in this directory.
+    Resource(Arc<tf::TfDir>, tf::BlockKey),
+    /// A module whose code is not on disk (registry, git): its call is the last of `calls`.
+    Module { source: Option<String> },
+}
+
 /// Locates the addresses of one plan, remembering what it found.
 struct PlanLocator<'a> {
     locator: &'a Locator,
@@ -435,7 +449,28 @@ impl<'a> PlanLocator<'a> {
     }
 
     fn locate_tf(&mut self, address: &Address) -> Option<Location> {
+        let path = self.source_path(address)?;
+        match path.end {
+            SourcePathEnd::Resource(tf, key) => tf.location(&key, LocationKind::Resource),
+            SourcePathEnd::Module { source } => {
+                let (tf, name) = path.calls.last()?;
+                tf.location(
+                    &tf::BlockKey::Module(name.clone()),
+                    LocationKind::ModuleCall {
+                        name: name.clone(),
+                        source,
+                    },
+                )
+            }
+        }
+    }
+
+    /// Follows a resource's module path through the sources: local module calls into their
+    /// directory, until the resource's own block or a module whose source is not on disk.
+    /// `None` without sources.
+    fn source_path(&mut self, address: &Address) -> Option<SourcePath> {
         let mut dir = self.root_dir.clone()?;
+        let mut calls = Vec::new();
         let mut config: Option<&ConfigModule> = Some(&self.plan.config.root);
         for step in &address.module.0 {
             let tf = self.dir(&dir);
@@ -443,29 +478,28 @@ impl<'a> PlanLocator<'a> {
             let source = call
                 .and_then(|c| c.source.clone())
                 .or_else(|| tf.module_sources.get(&step.name).cloned());
+            calls.push((tf, step.name.clone()));
             match source {
                 Some(source) if is_local_source(&source) => {
                     dir = canonical(&dir.join(&source));
                     config = call.map(|c| &c.module);
                 }
                 source => {
-                    let key = tf::BlockKey::Module(step.name.clone());
-                    return tf.location(
-                        &key,
-                        LocationKind::ModuleCall {
-                            name: step.name.clone(),
-                            source,
-                        },
-                    );
+                    return Some(SourcePath {
+                        calls,
+                        end: SourcePathEnd::Module { source },
+                    })
                 }
             }
         }
-        let tf = self.dir(&dir);
         let key = match address.mode {
             Mode::Managed => tf::BlockKey::Resource(address.rtype.clone(), address.name.clone()),
             Mode::Data => tf::BlockKey::Data(address.rtype.clone(), address.name.clone()),
         };
-        tf.location(&key, LocationKind::Resource)
+        Some(SourcePath {
+            calls,
+            end: SourcePathEnd::Resource(self.dir(&dir), key),
+        })
     }
 
     fn plan_index(&mut self) -> &PlanJsonIndex {

@@ -9,13 +9,12 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use vpclint_plan::address::Mode;
 use vpclint_plan::config::ConfigModule;
 use vpclint_plan::Address;
 
 use super::ignore_comments::{IgnoreComment, IgnoreCommentId};
 use super::tf::BlockKey;
-use super::{canonical, is_local_source, LocatedFinding, PlanLocator};
+use super::{canonical, is_local_source, LocatedFinding, PlanLocator, SourcePathEnd};
 
 /// How deep local module calls are followed when listing a plan's ignore comments; Terraform has
 /// no limit, but a `source = "./"` loop in broken sources must not recurse forever.
@@ -102,35 +101,16 @@ impl PlanLocator<'_> {
         }) else {
             return Vec::new();
         };
-        let Some(mut dir) = self.root_dir.clone() else {
+        let Some(path) = self.source_path(&address) else {
             return Vec::new();
         };
-        let mut found = Vec::new();
-        let mut config: Option<&ConfigModule> = Some(&self.plan.config.root);
-        for step in &address.module.0 {
-            let tf = self.dir(&dir);
-            found.extend(tf.ignores_on(&BlockKey::Module(step.name.clone())).cloned());
-            let call = config.and_then(|c| c.calls.get(&step.name));
-            let source = call
-                .and_then(|c| c.source.clone())
-                .or_else(|| tf.module_sources.get(&step.name).cloned());
-            match source {
-                Some(source) if is_local_source(&source) => {
-                    dir = canonical(&dir.join(&source));
-                    config = call.map(|c| &c.module);
-                }
-                _ => {
-                    found.reverse();
-                    return found;
-                }
-            }
+        let mut found: Vec<Arc<IgnoreComment>> = Vec::new();
+        for (tf, name) in &path.calls {
+            found.extend(tf.ignores_on(&BlockKey::Module(name.clone())).cloned());
         }
-        let tf = self.dir(&dir);
-        let key = match address.mode {
-            Mode::Managed => BlockKey::Resource(address.rtype.clone(), address.name.clone()),
-            Mode::Data => BlockKey::Data(address.rtype.clone(), address.name.clone()),
-        };
-        found.extend(tf.ignores_on(&key).cloned());
+        if let SourcePathEnd::Resource(tf, key) = &path.end {
+            found.extend(tf.ignores_on(key).cloned());
+        }
         found.reverse();
         found
     }
