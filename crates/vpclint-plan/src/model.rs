@@ -363,18 +363,12 @@ impl Plan {
         }
 
         // In document order, which Terraform mostly writes sorted: the sort finds the sorted runs.
-        // Positions are sorted rather than the resources, which are large to move.
-        let mut unsorted: Vec<Option<Resource>> =
-            builder.resources.into_values().map(Some).collect();
-        let mut order: Vec<usize> = (0..unsorted.len()).collect();
-        order.sort_by(|&a, &b| {
-            let address = |i: usize| &unsorted[i].as_ref().expect("each taken once").address;
-            address(a).cmp(address(b))
-        });
-        let resources: Vec<Resource> = order
-            .into_iter()
-            .map(|i| unsorted[i].take().expect("each taken once"))
-            .collect();
+        // Positions are sorted, then the resources are moved into place along the permutation's
+        // cycles: no second list of every resource.
+        let mut resources = builder.resources.list;
+        let mut order: Vec<usize> = (0..resources.len()).collect();
+        order.sort_by(|&a, &b| resources[a].address.cmp(&resources[b].address));
+        permute_in_place(&mut resources, &mut order);
         let mut plan = Plan {
             name: name.to_string(),
             kind,
@@ -579,12 +573,16 @@ impl<'n> Builder<'n> {
         let Some(existing) = self.resources.get_mut(text) else {
             return Ok(());
         };
-        if existing.values.after.is_null() && raw.after.is_some() && is_network_type(&address.rtype)
+        if existing.values.after().is_null()
+            && raw.after.is_some()
+            && is_network_type(&address.rtype)
         {
-            existing.values.after = parse_value(self.name, self.text, raw.after)?;
-            if existing.values.sensitive.is_null() {
-                existing.values.sensitive = parse_value(self.name, self.text, raw.sensitive)?;
-            }
+            let after = parse_value(self.name, self.text, raw.after)?;
+            let sensitive = match existing.values.sensitive().is_null() {
+                true => Some(parse_value(self.name, self.text, raw.sensitive)?),
+                false => None,
+            };
+            existing.values.fill(after, sensitive);
         }
         Ok(())
     }
@@ -643,7 +641,7 @@ impl<'n> Builder<'n> {
                 // Most entries repeat one read from an earlier section: skip them before parsing
                 // their address, unless they fill in a missing `after` (see `add`).
                 if let Some(existing) = self.resources.get(&r.address.text) {
-                    let fills = existing.values.after.is_null()
+                    let fills = existing.values.after().is_null()
                         && r.values.is_some()
                         && is_network_type(existing.rtype());
                     if !fills {
@@ -744,6 +742,23 @@ fn modelled_values(
     ))
 }
 
+/// Moves `items[order[k]]` to position `k` for every `k`, by swaps; `order` is used up.
+fn permute_in_place<T>(items: &mut [T], order: &mut [usize]) {
+    const DONE: usize = usize::MAX;
+    for start in 0..items.len() {
+        let mut at = start;
+        while order[at] != DONE {
+            let from = order[at];
+            order[at] = DONE;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// An instance's after-state as read: values, which are unknown, which are sensitive.
 #[derive(Default, Clone, Copy)]
 struct RawAfter<'a> {
@@ -809,10 +824,6 @@ impl InOrder {
     fn push(&mut self, resource: Resource) {
         self.index.insert(&self.list, &resource.id, self.list.len());
         self.list.push(resource);
-    }
-
-    fn into_values(self) -> std::vec::IntoIter<Resource> {
-        self.list.into_iter()
     }
 }
 
@@ -912,6 +923,22 @@ pub fn instance_context(key: &Option<InstanceKey>) -> (Option<i64>, Option<Strin
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn permutations_apply_in_place() {
+        let items: Vec<usize> = (0..9).map(|i| i * 10).collect();
+        for order in [
+            vec![0, 1, 2, 3, 4, 5, 6, 7, 8],
+            vec![8, 7, 6, 5, 4, 3, 2, 1, 0],
+            vec![1, 2, 0, 4, 3, 5, 8, 6, 7],
+            vec![3, 0, 1, 2, 7, 4, 5, 6, 8],
+        ] {
+            let mut permuted = items.clone();
+            super::permute_in_place(&mut permuted, &mut order.clone());
+            let expected: Vec<usize> = order.iter().map(|&i| items[i]).collect();
+            assert_eq!(permuted, expected, "{order:?}");
+        }
+    }
+
     /// Reading on two threads gives the model and the errors one pass gives, on every plan in
     /// `fixtures/` and on each of them cut short.
     #[test]

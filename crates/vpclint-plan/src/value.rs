@@ -67,12 +67,20 @@ impl From<usize> for Step<'_> {
 }
 
 /// The values of one resource instance, with their unknown and sensitive marks.
+///
+/// Boxed, and absent when all three are null: most instances of a real plan are of types whose
+/// values are not kept, and an inline `Values` would cost them 216 bytes each.
 #[derive(Debug, Clone, Default)]
-pub struct Values {
-    pub after: Value,
-    pub unknown: Value,
-    pub sensitive: Value,
+pub struct Values(Option<Box<Trees>>);
+
+#[derive(Debug, Clone)]
+struct Trees {
+    after: Value,
+    unknown: Value,
+    sensitive: Value,
 }
+
+static NULL: Value = Value::Null;
 
 fn step<'v>(value: &'v Value, s: Step<'_>) -> Option<&'v Value> {
     match (value, s) {
@@ -99,11 +107,46 @@ pub fn marked(tree: &Value, path: &[Step<'_>]) -> bool {
 
 impl Values {
     pub fn new(after: Value, unknown: Value, sensitive: Value) -> Self {
-        Values {
+        if after.is_null() && unknown.is_null() && sensitive.is_null() {
+            return Values(None);
+        }
+        Values(Some(Box::new(Trees {
             after,
             unknown,
             sensitive,
+        })))
+    }
+
+    /// The planned values (`null` when nothing is kept).
+    pub fn after(&self) -> &Value {
+        self.0.as_ref().map_or(&NULL, |t| &t.after)
+    }
+
+    /// Which values are unknown until apply (`true` leaves of a tree shaped like the values).
+    pub fn unknown(&self) -> &Value {
+        self.0.as_ref().map_or(&NULL, |t| &t.unknown)
+    }
+
+    /// Which values are sensitive (`true` leaves).
+    pub fn sensitive(&self) -> &Value {
+        self.0.as_ref().map_or(&NULL, |t| &t.sensitive)
+    }
+
+    /// Replaces the planned values and, when given, the sensitive marks.
+    pub fn fill(&mut self, after: Value, sensitive: Option<Value>) {
+        let mut trees = self.0.take().map_or(
+            Trees {
+                after: Value::Null,
+                unknown: Value::Null,
+                sensitive: Value::Null,
+            },
+            |t| *t,
+        );
+        trees.after = after;
+        if let Some(sensitive) = sensitive {
+            trees.sensitive = sensitive;
         }
+        *self = Values::new(trees.after, trees.unknown, trees.sensitive);
     }
 
     /// Like [`Values::new`], for a plan's resources: leaves out the attributes no rule reads
@@ -129,10 +172,10 @@ impl Values {
                 "`{k}` is not kept when a plan is read: take it out of value::DROPPED_ATTRIBUTES"
             );
         }
-        if marked(&self.unknown, path) || marked(&self.sensitive, path) {
+        if marked(self.unknown(), path) || marked(self.sensitive(), path) {
             return Fact::Unknown;
         }
-        let mut node = &self.after;
+        let mut node = self.after();
         for s in path {
             match step(node, *s) {
                 Some(next) => node = next,
@@ -224,10 +267,10 @@ impl Values {
                 _ => false,
             }
         }
-        if marked(&self.sensitive, path) {
+        if marked(self.sensitive(), path) {
             return true;
         }
-        let mut node = &self.sensitive;
+        let mut node = self.sensitive();
         for s in path {
             match step(node, *s) {
                 Some(next) => node = next,
