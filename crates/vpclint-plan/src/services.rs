@@ -38,6 +38,24 @@ pub fn parse(name: &str) -> Option<ServiceName<'_>> {
     }
 }
 
+/// The short name of an AWS service as a person writes it (`s3`, `ecr.dkr`), given either that or
+/// a full endpoint service name (`com.amazonaws.eu-west-1.ecr.dkr`, shortened); `None` when the
+/// text is not a plausible service name (lowercase letters, digits, `.` and `-`).
+pub fn short_name(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let short = match parse(text) {
+        Some(s) if !s.customer => s.service,
+        _ => text,
+    };
+    let plausible = !short.is_empty()
+        && short
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && !short.starts_with('.')
+        && !short.ends_with('.');
+    plausible.then_some(short)
+}
+
 fn looks_like_region(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
     parts.len() >= 3

@@ -259,14 +259,6 @@ impl Values {
 
     /// Whether any value at or under `path` is sensitive.
     pub fn is_sensitive(&self, path: &[Step<'_>]) -> bool {
-        fn any_true(v: &Value) -> bool {
-            match v {
-                Value::Bool(b) => *b,
-                Value::Array(items) => items.iter().any(any_true),
-                Value::Object(map) => map.values().any(any_true),
-                _ => false,
-            }
-        }
         if marked(self.sensitive(), path) {
             return true;
         }

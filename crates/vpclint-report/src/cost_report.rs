@@ -13,6 +13,8 @@ use vpclint_rules::cost::{
 };
 use vpclint_rules::prices::Price;
 
+use crate::markdown::{cell, code};
+
 /// The report as pretty JSON (the [`CostReport`] serialization), with a final newline.
 pub fn render_json(report: &CostReport) -> String {
     let mut text = serde_json::to_string_pretty(report).expect("a cost report serializes");
@@ -562,25 +564,5 @@ fn as_of(date: &str) -> String {
         date.to_string()
     } else {
         format!("as of {date}")
-    }
-}
-
-/// Text for a Markdown table cell: no line breaks, pipes escaped, HTML neutralised, `$` escaped
-/// (GitHub renders `$...$` as math).
-fn cell(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace('$', "\\$")
-        .replace(['\r', '\n'], " ")
-}
-
-fn code(text: &str) -> String {
-    let text = text.replace('|', "\\|").replace(['\r', '\n'], " ");
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
-        format!("`{text}`")
     }
 }

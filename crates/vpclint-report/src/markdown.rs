@@ -15,7 +15,7 @@ pub struct MarkdownEmitter;
 
 /// Text for a table cell: no line breaks, pipes escaped, HTML neutralised, and `$` escaped
 /// (GitHub renders `$...$` as math).
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -25,7 +25,7 @@ fn cell(text: &str) -> String {
 }
 
 /// A code span for a table cell.
-fn code(text: &str) -> String {
+pub(crate) fn code(text: &str) -> String {
     let text = text.replace('|', "\\|").replace(['\r', '\n'], " ");
     if text.contains('`') {
         format!("`` {text} ``")

@@ -176,20 +176,9 @@ fn destination_name(to: &str) -> Result<String, TraceError> {
     if to == "internet" || to == "internet6" {
         return Ok(to.to_string());
     }
-    let short = match services::parse(to) {
-        Some(s) if !s.customer => s.service,
-        _ => to,
-    };
-    let ok = !short.is_empty()
-        && short
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
-        && !short.starts_with('.')
-        && !short.ends_with('.');
-    if ok {
-        Ok(short.to_string())
-    } else {
-        Err(TraceError::Destination(to.to_string()))
+    match services::short_name(to) {
+        Some(short) => Ok(short.to_string()),
+        None => Err(TraceError::Destination(to.to_string())),
     }
 }
 

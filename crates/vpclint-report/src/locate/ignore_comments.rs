@@ -177,23 +177,9 @@ fn line_ranges(text: &str) -> Vec<Range<usize>> {
 /// Where a line comment starts on a line: the first `#` or `//` outside a quoted string.
 /// (Lines inside a heredoc are read as code; a `vpclint:ignore` there is not worth the parser.)
 fn comment_start(line: &str) -> Option<usize> {
-    let bytes = line.as_bytes();
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        if in_string {
-            match b {
-                b'\\' if !escaped => escaped = true,
-                b'"' if !escaped => in_string = false,
-                _ => escaped = false,
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if b == b'#' || (b == b'/' && bytes.get(i + 1) == Some(&b'/')) {
-            return Some(i);
-        }
-    }
-    None
+    super::tf::first_unquoted(line.as_bytes(), |b, i| {
+        b[i] == b'#' || (b[i] == b'/' && b.get(i + 1) == Some(&b'/'))
+    })
 }
 
 /// A comment's text without its `#` or `//`.

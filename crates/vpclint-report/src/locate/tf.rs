@@ -171,15 +171,11 @@ pub(super) fn block_key(block: &Block) -> Option<BlockKey> {
     }
 }
 
-/// `resource "aws_subnet" "a"` of a block: from its start to the last non-blank character before
-/// the body's `{` (skipping quoted labels).
-pub(super) fn header_span(text: &str, span: Range<usize>) -> Range<usize> {
-    let bytes = text.as_bytes();
-    let mut i = span.start;
+/// The first position in `bytes` where `found` holds outside a double-quoted HCL string.
+pub(super) fn first_unquoted(bytes: &[u8], found: impl Fn(&[u8], usize) -> bool) -> Option<usize> {
     let mut in_string = false;
     let mut escaped = false;
-    while i < span.end {
-        let b = bytes[i];
+    for (i, &b) in bytes.iter().enumerate() {
         if in_string {
             match b {
                 b'\\' if !escaped => escaped = true,
@@ -188,11 +184,19 @@ pub(super) fn header_span(text: &str, span: Range<usize>) -> Range<usize> {
             }
         } else if b == b'"' {
             in_string = true;
-        } else if b == b'{' {
-            break;
+        } else if found(bytes, i) {
+            return Some(i);
         }
-        i += 1;
     }
+    None
+}
+
+/// `resource "aws_subnet" "a"` of a block: from its start to the last non-blank character before
+/// the body's `{` (skipping quoted labels).
+pub(super) fn header_span(text: &str, span: Range<usize>) -> Range<usize> {
+    let bytes = text.as_bytes();
+    let i = first_unquoted(&bytes[span.clone()], |b, i| b[i] == b'{')
+        .map_or(span.end, |at| span.start + at);
     let mut end = i;
     while end > span.start && bytes[end - 1].is_ascii_whitespace() {
         end -= 1;

@@ -139,20 +139,10 @@ impl std::error::Error for TrafficError {}
 /// `s3`, `ecr.dkr`, or a full service name (`com.amazonaws.eu-west-1.ecr.dkr`) shortened.
 fn normalize_service(text: &str) -> Result<Service, TrafficError> {
     let text = text.trim();
-    let short = match services::parse(text) {
-        Some(s) if !s.customer => s.service,
-        _ => text,
-    };
-    let ok = !short.is_empty()
-        && short
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
-        && !short.starts_with('.')
-        && !short.ends_with('.');
-    if !ok || short == "internet6" {
-        return Err(TrafficError::Service(text.to_string()));
+    match services::short_name(text) {
+        Some(short) if short != "internet6" => Ok(short.to_string()),
+        _ => Err(TrafficError::Service(text.to_string())),
     }
-    Ok(short.to_string())
 }
 
 /// `2TB`, `500 GB`, `1.5TiB`, `100GB/month` in GB (decimal).
