@@ -233,21 +233,13 @@ impl Plan {
 
     /// Reads the document in one pass.
     fn parse_whole(name: &str, bytes: &[u8]) -> Result<Plan, PlanError> {
-        let doc: RawDocument<'_> =
+        let mut doc: RawDocument<'_> =
             serde_json::from_slice(bytes).map_err(|e| PlanError::from_json(name, &e))?;
+        // The entries are taken out (an empty list stays, so the section still reads as present).
         let changes = doc
             .resource_changes
-            .map(|changes| prepare_changes(name, bytes, changes));
-        let doc = RawDocument {
-            format_version: doc.format_version,
-            terraform_version: doc.terraform_version,
-            variables: doc.variables,
-            planned_values: doc.planned_values,
-            prior_state: doc.prior_state,
-            values: doc.values,
-            resource_changes: changes.as_ref().map(|_| IgnoredAny),
-            configuration: doc.configuration,
-        };
+            .as_mut()
+            .map(|changes| prepare_changes(name, bytes, std::mem::take(changes)));
         Plan::from_document(name, bytes, doc, changes.transpose())
     }
 
@@ -285,10 +277,10 @@ impl Plan {
 
     /// The model from a read document. Its `resource_changes` were read beside it into
     /// `changes`, whose errors come after the document's own, as they would in one pass.
-    fn from_document(
+    fn from_document<C>(
         name: &str,
         bytes: &[u8],
-        doc: RawDocument<'_, IgnoredAny>,
+        doc: RawDocument<'_, C>,
         changes: Result<Option<Vec<PreparedChange<'_>>>, PlanError>,
     ) -> Result<Plan, PlanError> {
         let format_version = match &doc.format_version {
@@ -536,18 +528,6 @@ impl<'n> Builder<'n> {
         }
     }
 
-    fn parse_address(&self, text: &str) -> Result<Address, PlanError> {
-        Address::parse(text).ok_or_else(|| {
-            PlanError::not_a_plan(
-                self.name,
-                format!(
-                    "resource address {:?} does not parse",
-                    text.chars().take(120).collect::<String>()
-                ),
-            )
-        })
-    }
-
     /// Adds a `resource_changes` entry; the first entry of an address wins.
     fn add_prepared(&mut self, change: PreparedChange<'_>) -> Result<(), PlanError> {
         if change.action == Action::Delete {
@@ -555,8 +535,8 @@ impl<'n> Builder<'n> {
             self.deleted.push(change.text);
             return Ok(());
         }
-        if self.resources.get(&change.text).is_some() {
-            return self.fill(&change.address, &change.text, change.raw);
+        if let Some(existing) = self.resources.get_mut(&change.text) {
+            return fill_missing_after(self.name, self.text, existing, change.raw);
         }
         self.insert(
             change.address,
@@ -565,25 +545,6 @@ impl<'n> Builder<'n> {
             change.action,
             change.values,
         );
-        Ok(())
-    }
-
-    /// resource_changes may lack `after` (hand-trimmed plans): fills it from a later entry.
-    fn fill(&mut self, address: &Address, text: &str, raw: RawAfter<'_>) -> Result<(), PlanError> {
-        let Some(existing) = self.resources.get_mut(text) else {
-            return Ok(());
-        };
-        if existing.values.after().is_null()
-            && raw.after.is_some()
-            && is_network_type(&address.rtype)
-        {
-            let after = parse_value(self.name, self.text, raw.after)?;
-            let sensitive = match existing.values.sensitive().is_null() {
-                true => Some(parse_value(self.name, self.text, raw.sensitive)?),
-                false => None,
-            };
-            existing.values.fill(after, sensitive);
-        }
         Ok(())
     }
 
@@ -613,17 +574,12 @@ impl<'n> Builder<'n> {
         action: Action,
         raw: RawAfter<'_>,
     ) -> Result<(), PlanError> {
-        if self.resources.get(&text).is_some() {
-            return self.fill(&address, &text, raw);
+        if let Some(existing) = self.resources.get_mut(&text) {
+            return fill_missing_after(self.name, self.text, existing, raw);
         }
         let values = modelled_values(self.name, self.text, &address, &raw)?;
         self.insert(address, text, json_offset, action, values);
         Ok(())
-    }
-
-    /// Where `json` starts in the document being read.
-    fn offset_of(&self, json: &RawValue) -> usize {
-        (json.get().as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize)
     }
 
     fn add_module(
@@ -648,8 +604,8 @@ impl<'n> Builder<'n> {
                         continue;
                     }
                 }
-                let address = self.parse_address(&r.address.text)?;
-                let at = self.offset_of(r.address.json);
+                let address = parse_address(self.name, &r.address.text)?;
+                let at = offset_in(self.text, r.address.json);
                 let action = if address.mode == Mode::Data {
                     Action::Read
                 } else {
@@ -692,11 +648,10 @@ fn prepare_changes<'a>(
     text: &'a [u8],
     changes: Vec<RawResourceChange<'a>>,
 ) -> Result<Vec<PreparedChange<'a>>, PlanError> {
-    let builder = Builder::new(name, text);
     changes
         .into_iter()
         .map(|rc| {
-            let address = builder.parse_address(&rc.address.text)?;
+            let address = parse_address(name, &rc.address.text)?;
             let (action, raw) = match &rc.change {
                 Some(change) => (
                     Action::from_actions(change.actions.as_deref().unwrap_or(&[])),
@@ -714,7 +669,7 @@ fn prepare_changes<'a>(
                 modelled_values(name, text, &address, &raw)?
             };
             Ok(PreparedChange {
-                at: builder.offset_of(rc.address.json),
+                at: offset_in(text, rc.address.json),
                 text: rc.address.text.into_owned(),
                 address,
                 action,
@@ -723,6 +678,43 @@ fn prepare_changes<'a>(
             })
         })
         .collect()
+}
+
+/// resource_changes may lack `after` (hand-trimmed plans): fills it from a later entry of the same
+/// instance.
+fn fill_missing_after(
+    name: &str,
+    text: &[u8],
+    existing: &mut Resource,
+    raw: RawAfter<'_>,
+) -> Result<(), PlanError> {
+    if existing.values.after().is_null() && raw.after.is_some() && is_network_type(existing.rtype())
+    {
+        let after = parse_value(name, text, raw.after)?;
+        let sensitive = match existing.values.sensitive().is_null() {
+            true => Some(parse_value(name, text, raw.sensitive)?),
+            false => None,
+        };
+        existing.values.fill(after, sensitive);
+    }
+    Ok(())
+}
+
+fn parse_address(name: &str, text: &str) -> Result<Address, PlanError> {
+    Address::parse(text).ok_or_else(|| {
+        PlanError::not_a_plan(
+            name,
+            format!(
+                "resource address {:?} does not parse",
+                text.chars().take(120).collect::<String>()
+            ),
+        )
+    })
+}
+
+/// Where `json`, borrowed from `text`, starts in it.
+fn offset_in(text: &[u8], json: &RawValue) -> usize {
+    (json.get().as_ptr() as usize).wrapping_sub(text.as_ptr() as usize)
 }
 
 /// The values a rule may read: those of the modelled types, nothing for the others.
