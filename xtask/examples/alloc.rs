@@ -55,5 +55,14 @@ fn main() {
         mb(LIVE.load(Relaxed) - p0),
         mb(PEAK.load(Relaxed) - p0)
     );
+    let outcome = xtask::stages::rules(&net);
     drop(net);
+    let r0 = LIVE.load(Relaxed);
+    PEAK.store(r0, Relaxed);
+    let report = xtask::stages::report(&plan, outcome);
+    println!(
+        "report {} | report stage peak {}",
+        mb(report.len()),
+        mb(PEAK.load(Relaxed) - r0)
+    );
 }

@@ -17,13 +17,31 @@ fn cpu() -> f64 {
     secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
+/// Resident memory now and at its peak so far, from `/proc/self/status` (Linux).
+fn memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map_or("?".to_string(), |v| v.trim().to_string())
+    };
+    format!(
+        "rss {} (file {}) peak {}",
+        field("VmRSS:"),
+        field("RssFile:"),
+        field("VmHWM:")
+    )
+}
+
 fn timed<T>(name: &str, f: impl FnOnce() -> T) -> T {
     let (wall, start) = (Instant::now(), cpu());
     let out = f();
     eprintln!(
-        "{name:>8}: wall {:8.1} ms  cpu {:8.1} ms",
+        "{name:>8}: wall {:8.1} ms  cpu {:8.1} ms  {}",
         wall.elapsed().as_secs_f64() * 1e3,
-        (cpu() - start) * 1e3
+        (cpu() - start) * 1e3,
+        memory()
     );
     out
 }

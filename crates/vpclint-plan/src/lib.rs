@@ -10,6 +10,7 @@ pub mod export;
 pub mod input;
 pub mod model;
 pub mod network;
+mod parallel;
 pub mod query;
 mod raw;
 pub mod resolve;

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
-use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::address::{Address, InstanceKey, Mode, ModulePath};
 use crate::config::{Config, ConfigResource, Expr};
 use crate::error::{PlanError, PlanErrorKind};
-use crate::raw::{RawChanges, RawDocument, RawModule, RawResourceChange};
+use crate::raw::{RawDocument, RawModule, RawResourceChange};
+use crate::text::TextScan;
 use crate::value::{Fact, Values};
 
 /// Index of a resource instance in [`Plan::resources`].
@@ -189,18 +189,35 @@ pub struct Plan {
 impl Plan {
     /// Reads a plan or state from its JSON text.
     pub fn from_json(name: &str, bytes: &[u8]) -> Result<Plan, PlanError> {
-        match Plan::parse(name, bytes) {
+        Plan::read(name, bytes, false).map(|(plan, _)| plan)
+    }
+
+    /// Reads a plan and keeps its text (see [`Plan::source`]).
+    pub fn from_input(input: crate::input::Input) -> Result<Plan, PlanError> {
+        // A mapped file's pages are handed back to the kernel as they are read.
+        let release = matches!(input.bytes, crate::text::InputBytes::Mapped(_));
+        let (mut plan, scans) = Plan::read(&input.name, &input.bytes, release)?;
+        // JSON that parsed is UTF-8 (serde_json checks every string it reads); the replacement in
+        // `SourceText` is for a document whose only invalid bytes were in values it skipped.
+        plan.source = Arc::new(crate::text::SourceText::from_scans(input.bytes, scans));
+        Ok(plan)
+    }
+
+    /// The plan, and what was found of the text while reading it (see
+    /// [`crate::text::SourceText::from_scans`]).
+    fn read(name: &str, bytes: &[u8], release: bool) -> Result<(Plan, Vec<TextScan>), PlanError> {
+        match Plan::parse(name, bytes, release) {
             // Terraform numbers are arbitrary precision (`1e400` is printed as a 401-digit
             // integer) and serde_json refuses those beyond f64. Read them as their text instead;
             // the retry only happens for such documents, so others are scanned once.
             Err(e) if is_number_out_of_range(&e) => match stringify_huge_numbers(bytes) {
                 Some(rewritten) => {
-                    let mut plan = Plan::parse(name, &rewritten)?;
+                    let (mut plan, _) = Plan::parse(name, &rewritten, false)?;
                     // Offsets into the rewritten text are not offsets into the plan's.
                     for resource in &mut plan.resources {
                         resource.json_offset = None;
                     }
-                    Ok(plan)
+                    Ok((plan, Vec::new()))
                 }
                 None => Err(e),
             },
@@ -208,7 +225,7 @@ impl Plan {
         }
     }
 
-    fn parse(name: &str, bytes: &[u8]) -> Result<Plan, PlanError> {
+    fn parse(name: &str, bytes: &[u8], release: bool) -> Result<(Plan, Vec<TextScan>), PlanError> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(PlanError::new(name, PlanErrorKind::Empty));
         }
@@ -225,9 +242,9 @@ impl Plan {
             ));
         }
         if bytes.len() >= SPLIT_AT_LEAST && rayon::current_num_threads() > 1 {
-            Plan::parse_split(name, bytes)
+            Plan::parse_split(name, bytes, release)
         } else {
-            Plan::parse_whole(name, bytes)
+            Ok((Plan::parse_whole(name, bytes)?, Vec::new()))
         }
     }
 
@@ -243,36 +260,24 @@ impl Plan {
         Plan::from_document(name, bytes, doc, changes.transpose())
     }
 
-    /// Reads `resource_changes` (most of a plan, and most of the work of reading it) on one
-    /// thread and the other sections on another. Each thread reads the whole text, skipping what
-    /// the other one reads: skipping costs a fraction of reading, and the two halves are about
-    /// the same size in real plans (`planned_values` holds the same instances as
-    /// `resource_changes`).
-    fn parse_split(name: &str, bytes: &[u8]) -> Result<Plan, PlanError> {
-        let (changes, rest) = rayon::join(
-            || {
-                serde_json::from_slice::<RawChanges<'_>>(bytes).map(|doc| {
-                    doc.resource_changes
-                        .map(|changes| prepare_changes(name, bytes, changes))
-                })
-            },
-            || serde_json::from_slice::<RawDocument<'_, IgnoredAny>>(bytes),
-        );
-        let (Ok(changes), Ok(doc)) = (changes, rest) else {
+    /// Reads the large sections on two threads (see [`crate::parallel`]): `resource_changes`
+    /// (about half of a plan, and most of the work of reading it) on one, the others on the
+    /// other; `release` hands a mapped text's pages back to the kernel behind the reading.
+    fn parse_split(
+        name: &str,
+        bytes: &[u8],
+        release: bool,
+    ) -> Result<(Plan, Vec<TextScan>), PlanError> {
+        let Some(members) = crate::parallel::read_members::<StreamedChange>(bytes, release) else {
             // A malformed text: read it again in one pass, whose error (the first in the text,
             // worded for what was being read there) is the one to report. Only on failure.
-            return Plan::parse_whole(name, bytes);
+            return Ok((Plan::parse_whole(name, bytes)?, Vec::new()));
         };
-        Plan::from_document(name, bytes, doc, changes.transpose())
-    }
-
-    /// Reads a plan and keeps its text (see [`Plan::source`]).
-    pub fn from_input(input: crate::input::Input) -> Result<Plan, PlanError> {
-        let mut plan = Plan::from_json(&input.name, &input.bytes)?;
-        // JSON that parsed is UTF-8 (serde_json checks every string it reads); the replacement in
-        // `SourceText::new` is for a document whose only invalid bytes were in values it skipped.
-        plan.source = Arc::new(crate::text::SourceText::new(input.bytes));
-        Ok(plan)
+        let changes = members
+            .changes
+            .map(|changes| prepared(name, bytes, changes));
+        let plan = Plan::from_document(name, bytes, members.document, changes.transpose())?;
+        Ok((plan, members.scans))
     }
 
     /// The model from a read document. Its `resource_changes` were read beside it into
@@ -541,7 +546,7 @@ impl<'n> Builder<'n> {
         self.insert(
             change.address,
             change.text,
-            change.at,
+            (change.at as usize).wrapping_sub(self.text.as_ptr() as usize),
             change.action,
             change.values,
         );
@@ -577,7 +582,8 @@ impl<'n> Builder<'n> {
         if let Some(existing) = self.resources.get_mut(&text) {
             return fill_missing_after(self.name, self.text, existing, raw);
         }
-        let values = modelled_values(self.name, self.text, &address, &raw)?;
+        let values =
+            modelled_values(&address, &raw).map_err(|e| e.into_plan_error(self.name, self.text))?;
         self.insert(address, text, json_offset, action, values);
         Ok(())
     }
@@ -633,14 +639,95 @@ impl<'n> Builder<'n> {
 const SPLIT_AT_LEAST: usize = 4 << 20;
 
 /// A `resource_changes` entry with its address parsed and, for a modelled type, its values read:
-/// the work that can be done without the other sections.
-struct PreparedChange<'a> {
+/// the work that can be done without the other sections, and without the plan's name or text, so
+/// that it is done as the entry is read (see [`StreamedChange`]).
+pub(crate) struct PreparedChange<'a> {
     address: Address,
     text: String,
-    at: usize,
+    /// Where the address's JSON string is in memory: an offset once the text is known.
+    at: *const u8,
     action: Action,
     raw: RawAfter<'a>,
     values: Values,
+}
+
+// SAFETY: `at` is only compared with the text's start, never read through.
+unsafe impl Send for PreparedChange<'_> {}
+
+/// Why an entry could not be prepared, made a [`PlanError`] once the plan's name and text are at
+/// hand ([`PrepareError::into_plan_error`]).
+pub(crate) enum PrepareError {
+    Address(String),
+    Value(ValueError),
+}
+
+/// A value that did not read as JSON, and where it starts in memory.
+pub(crate) struct ValueError {
+    error: serde_json::Error,
+    at: *const u8,
+}
+
+// SAFETY: as for `PreparedChange`.
+unsafe impl Send for ValueError {}
+
+impl PrepareError {
+    fn into_plan_error(self, name: &str, text: &[u8]) -> PlanError {
+        match self {
+            PrepareError::Address(address) => address_error(name, &address),
+            PrepareError::Value(e) => e.into_plan_error(name, text),
+        }
+    }
+}
+
+/// A `resource_changes` entry prepared while it is read, on the thread that reads it: a plan's
+/// text can then be handed back to the kernel behind the reading (see `crate::text::Cursor`).
+pub(crate) struct StreamedChange<'a>(Result<PreparedChange<'a>, PrepareError>);
+
+impl<'de> serde::Deserialize<'de> for StreamedChange<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        RawResourceChange::deserialize(deserializer).map(|rc| StreamedChange(prepare_change(rc)))
+    }
+}
+
+fn prepare_change(rc: RawResourceChange<'_>) -> Result<PreparedChange<'_>, PrepareError> {
+    let address = Address::parse(&rc.address.text)
+        .ok_or_else(|| PrepareError::Address(rc.address.text.to_string()))?;
+    let (action, raw) = match &rc.change {
+        Some(change) => (
+            Action::from_actions(change.actions.as_deref().unwrap_or(&[])),
+            RawAfter {
+                after: change.after,
+                unknown: change.after_unknown,
+                sensitive: change.after_sensitive,
+            },
+        ),
+        None => (Action::NoOp, RawAfter::default()),
+    };
+    let values = if action == Action::Delete {
+        Values::default()
+    } else {
+        modelled_values(&address, &raw).map_err(PrepareError::Value)?
+    };
+    Ok(PreparedChange {
+        at: rc.address.json.get().as_ptr(),
+        text: rc.address.text.into_owned(),
+        address,
+        action,
+        raw,
+        values,
+    })
+}
+
+/// The prepared entries, or the first error among them in document order, as one pass gives.
+fn prepared<'a>(
+    name: &str,
+    text: &[u8],
+    changes: Vec<StreamedChange<'a>>,
+) -> Result<Vec<PreparedChange<'a>>, PlanError> {
+    changes
+        .into_iter()
+        .map(|change| change.0.map_err(|e| e.into_plan_error(name, text)))
+        .collect()
 }
 
 fn prepare_changes<'a>(
@@ -648,36 +735,13 @@ fn prepare_changes<'a>(
     text: &'a [u8],
     changes: Vec<RawResourceChange<'a>>,
 ) -> Result<Vec<PreparedChange<'a>>, PlanError> {
-    changes
-        .into_iter()
-        .map(|rc| {
-            let address = parse_address(name, &rc.address.text)?;
-            let (action, raw) = match &rc.change {
-                Some(change) => (
-                    Action::from_actions(change.actions.as_deref().unwrap_or(&[])),
-                    RawAfter {
-                        after: change.after,
-                        unknown: change.after_unknown,
-                        sensitive: change.after_sensitive,
-                    },
-                ),
-                None => (Action::NoOp, RawAfter::default()),
-            };
-            let values = if action == Action::Delete {
-                Values::default()
-            } else {
-                modelled_values(name, text, &address, &raw)?
-            };
-            Ok(PreparedChange {
-                at: offset_in(text, rc.address.json),
-                text: rc.address.text.into_owned(),
-                address,
-                action,
-                raw,
-                values,
-            })
-        })
-        .collect()
+    use rayon::prelude::*;
+    let streamed: Vec<StreamedChange<'a>> = changes
+        .into_par_iter()
+        .with_min_len(512)
+        .map(|rc| StreamedChange(prepare_change(rc)))
+        .collect();
+    prepared(name, text, streamed)
 }
 
 /// resource_changes may lack `after` (hand-trimmed plans): fills it from a later entry of the same
@@ -690,9 +754,10 @@ fn fill_missing_after(
 ) -> Result<(), PlanError> {
     if existing.values.after().is_null() && raw.after.is_some() && is_network_type(existing.rtype())
     {
-        let after = parse_value(name, text, raw.after)?;
+        let value = |raw| parse_value(raw).map_err(|e| e.into_plan_error(name, text));
+        let after = value(raw.after)?;
         let sensitive = match existing.values.sensitive().is_null() {
-            true => Some(parse_value(name, text, raw.sensitive)?),
+            true => Some(value(raw.sensitive)?),
             false => None,
         };
         existing.values.fill(after, sensitive);
@@ -701,15 +766,17 @@ fn fill_missing_after(
 }
 
 fn parse_address(name: &str, text: &str) -> Result<Address, PlanError> {
-    Address::parse(text).ok_or_else(|| {
-        PlanError::not_a_plan(
-            name,
-            format!(
-                "resource address {:?} does not parse",
-                text.chars().take(120).collect::<String>()
-            ),
-        )
-    })
+    Address::parse(text).ok_or_else(|| address_error(name, text))
+}
+
+fn address_error(name: &str, text: &str) -> PlanError {
+    PlanError::not_a_plan(
+        name,
+        format!(
+            "resource address {:?} does not parse",
+            text.chars().take(120).collect::<String>()
+        ),
+    )
 }
 
 /// Where `json`, borrowed from `text`, starts in it.
@@ -718,19 +785,14 @@ fn offset_in(text: &[u8], json: &RawValue) -> usize {
 }
 
 /// The values a rule may read: those of the modelled types, nothing for the others.
-fn modelled_values(
-    name: &str,
-    text: &[u8],
-    address: &Address,
-    raw: &RawAfter<'_>,
-) -> Result<Values, PlanError> {
+fn modelled_values(address: &Address, raw: &RawAfter<'_>) -> Result<Values, ValueError> {
     if !is_network_type(&address.rtype) {
         return Ok(Values::default());
     }
     Ok(Values::compacted(
-        parse_value(name, text, raw.after)?,
-        parse_value(name, text, raw.unknown)?,
-        parse_value(name, text, raw.sensitive)?,
+        parse_value(raw.after)?,
+        parse_value(raw.unknown)?,
+        parse_value(raw.sensitive)?,
     ))
 }
 
@@ -821,12 +883,21 @@ impl InOrder {
 
 /// Parses a value borrowed from `text`. Its errors (nesting deeper than serde's limit, which the
 /// raw value did not check) give the line and column in `text`, not in the value.
-fn parse_value(name: &str, text: &[u8], raw: Option<&RawValue>) -> Result<Value, PlanError> {
+fn parse_value(raw: Option<&RawValue>) -> Result<Value, ValueError> {
     let Some(raw) = raw else {
         return Ok(Value::Null);
     };
-    serde_json::from_str(raw.get()).map_err(|e| {
-        let offset = (raw.get().as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    serde_json::from_str(raw.get()).map_err(|error| ValueError {
+        error,
+        at: raw.get().as_ptr(),
+    })
+}
+
+impl ValueError {
+    /// The error at its line and column in the plan's text.
+    fn into_plan_error(self, name: &str, text: &[u8]) -> PlanError {
+        let e = self.error;
+        let offset = (self.at as usize).wrapping_sub(text.as_ptr() as usize);
         let Some(before) = text.get(..offset) else {
             return PlanError::from_json(name, &e);
         };
@@ -842,7 +913,7 @@ fn parse_value(name: &str, text: &[u8], raw: Option<&RawValue>) -> Result<Value,
             (base_line + e.line(), e.column())
         };
         PlanError::from_json_at(name, &e, line, column)
-    })
+    }
 }
 
 fn is_number_out_of_range(e: &PlanError) -> bool {
@@ -953,15 +1024,6 @@ mod tests {
         }
         plans.sort();
         assert!(plans.len() > 50, "{}", plans.len());
-        let model = |plan: Result<Plan, crate::PlanError>| match plan {
-            // The configuration is read by the same code on both paths (and holds hash maps,
-            // whose order is not stable).
-            Ok(p) => format!(
-                "{:?}\n{:?}\n{:?}\n{:?} {}",
-                p.resources, p.deleted, p.variables, p.kind, p.format_version
-            ),
-            Err(e) => format!("error: {e}"),
-        };
         for path in plans {
             let bytes = std::fs::read(&path).unwrap();
             if bytes.first() != Some(&b'{') {
@@ -970,13 +1032,132 @@ mod tests {
             for cut in [bytes.len(), bytes.len() * 2 / 3, bytes.len() / 3] {
                 let bytes = &bytes[..cut];
                 assert_eq!(
-                    model(Plan::parse_split("p", bytes)),
+                    model(Plan::parse_split("p", bytes, false).map(|(plan, _)| plan)),
                     model(Plan::parse_whole("p", bytes)),
                     "{} cut at {cut}",
                     path.display()
                 );
             }
         }
+    }
+
+    /// The model's fields that both readings fill (the configuration holds hash maps, whose
+    /// order is not stable, and is read by the same code on both paths).
+    fn model(plan: Result<super::Plan, crate::PlanError>) -> String {
+        match plan {
+            Ok(p) => format!(
+                "{:?}\n{:?}\n{:?}\n{:?} {}",
+                p.resources, p.deleted, p.variables, p.kind, p.format_version
+            ),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// Keys met inside values (an output, a map attribute, a string) before the real members are
+    /// guessed wrongly; the walk reads the real ones itself, and repeats and `null` read as one
+    /// pass reads them.
+    #[test]
+    fn wrong_guesses_are_not_taken() {
+        use super::Plan;
+        let change = r#"{"address":"aws_vpc.a","mode":"managed","type":"aws_vpc","name":"a","change":{"actions":["create"],"after":{"cidr_block":"10.0.0.0/16","tags":{"k":"é"}},"after_unknown":{"id":true}}}"#;
+        let decoy = r#"{"resource_changes":[{"address":"aws_vpc.decoy","change":{"actions":["create"]}}],"configuration":{"root_module":{}},"prior_state":{"values":{}},"s":",\"resource_changes\":["}"#;
+        let plans = [
+            format!(
+                r#"{{"format_version":"1.2","planned_values":{{"outputs":{{"o":{{"value":{decoy}}}}},"root_module":{{}}}},"resource_changes":[{change}],"prior_state":{{"values":{{"root_module":{{"resources":[]}}}}}},"configuration":{{"root_module":{{}}}}}}"#
+            ),
+            format!(
+                r#"{{"format_version":"1.2","variables":{{"v":{{"value":{decoy}}}}},"resource_changes":[{change}]}}"#
+            ),
+            r#"{"format_version":"1.2","resource_changes":null,"planned_values":null,"configuration":null,"prior_state":null}"#.to_string(),
+            format!(
+                r#"{{"format_version":"1.2","resource_changes":[{change}],"resource_changes":[]}}"#
+            ),
+            format!(
+                r#"{{"format_version":"1.2","x":{{"resource_changes":[1]}},"resource_changes":[{change}],"unknown":[1,2]}}"#
+            ),
+            format!(r#" {{ "format_version" : "1.2" , "resource_changes" : [ {change} ] }} "#),
+            format!(r#"{{"format_version":"1.2","resource_changes":[{change},]}}"#),
+            format!(r#"{{"format_version":"1.2","resource_changes":[{change}]}} x"#),
+        ];
+        for text in &plans {
+            let bytes = text.as_bytes();
+            assert_eq!(
+                model(Plan::parse_split("p", bytes, false).map(|(plan, _)| plan)),
+                model(Plan::parse_whole("p", bytes)),
+                "{text}"
+            );
+        }
+        let (plan, _) = Plan::parse_split("p", plans[0].as_bytes(), false).unwrap();
+        assert_eq!(plan.resources.len(), 1);
+        assert_eq!(plan.resources[0].id, "aws_vpc.a");
+    }
+
+    /// A mapped plan whose pages are handed back to the kernel behind the reading (several times,
+    /// for a plan of a few release steps) reads as one pass reads it, and its text is indexed as a
+    /// scan of the whole text indexes it.
+    #[test]
+    fn a_released_mapped_plan_reads_like_one_pass() {
+        use super::Plan;
+        use std::fmt::Write as _;
+        let entry = |i: usize, with_change: bool| {
+            let values = format!(
+                r#"{{"id":"subnet-{i}","vpc_id":"vpc-1","cidr_block":"10.{}.{}.0/24","tags":{{"Name":"sous-réseau {i}","pad":"{}"}}}}"#,
+                i / 256 % 256,
+                i % 256,
+                "x".repeat(300)
+            );
+            if with_change {
+                format!(
+                    r#"{{"address":"aws_subnet.s[{i}]","mode":"managed","type":"aws_subnet","name":"s","index":{i},"change":{{"actions":["no-op"],"after":{values},"after_unknown":{{}},"after_sensitive":{{}}}}}}"#
+                )
+            } else {
+                format!(
+                    r#"{{"address":"aws_subnet.s[{i}]","mode":"managed","type":"aws_subnet","name":"s","index":{i},"values":{values},"sensitive_values":{{}}}}"#
+                )
+            }
+        };
+        let count = 12_000;
+        let mut text = String::from(
+            r#"{"format_version":"1.2","planned_values":{"root_module":{"resources":["#,
+        );
+        for i in 0..count {
+            let _ = write!(text, "{}{}", if i > 0 { "," } else { "" }, entry(i, false));
+        }
+        text.push_str("]}},\n\"resource_changes\":[");
+        for i in 0..count {
+            let _ = write!(text, "{}{}", if i > 0 { ",\n" } else { "" }, entry(i, true));
+        }
+        text.push_str(r#"],"prior_state":{"values":{"root_module":{"resources":["#);
+        for i in (0..count).step_by(3) {
+            let _ = write!(text, "{}{}", if i > 0 { "," } else { "" }, entry(i, false));
+        }
+        text.push_str(r#"]}}},"configuration":{"root_module":{"resources":[{"address":"aws_subnet.s","mode":"managed","type":"aws_subnet","name":"s","expressions":{"vpc_id":{"constant_value":"vpc-1"}}}]}}}"#);
+        assert!(text.len() > 3 * super::SPLIT_AT_LEAST, "{}", text.len());
+
+        let dir = std::env::temp_dir().join(format!("vpclint-release-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("plan.json");
+        std::fs::write(&path, &text).unwrap();
+        let file = std::fs::File::open(&path).unwrap();
+        let bytes = crate::text::InputBytes::from_file(file, text.len() as u64).unwrap();
+        assert!(matches!(bytes, crate::text::InputBytes::Mapped(_)));
+
+        let (plan, scans) = Plan::parse_split("p", &bytes, true).unwrap();
+        assert!(scans.len() > 4, "{}", scans.len());
+        assert_eq!(
+            model(Ok(plan)),
+            model(Plan::parse_whole("p", text.as_bytes()))
+        );
+        let indexed = crate::text::SourceText::from_scans(bytes, scans);
+        let whole = crate::text::SourceText::from(text.clone());
+        assert_eq!(&*indexed, &*whole);
+        assert_eq!(indexed.line_starts(), whole.line_starts());
+        assert!(!indexed.is_ascii());
+        for offset in (0..text.len()).step_by(100_003) {
+            let offset = (offset..).find(|&o| text.is_char_boundary(o)).unwrap();
+            assert_eq!(indexed.chars_before(offset), whole.chars_before(offset));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     use super::*;

@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// The document. `C` is how `resource_changes` is read: as entries, or skipped
-/// ([`serde::de::IgnoredAny`]) when another thread reads them from [`RawChanges`].
+/// ([`serde::de::IgnoredAny`]) when another thread reads them (see `crate::parallel`).
 #[derive(Deserialize)]
 #[serde(expecting = "a plan or state object")]
 pub struct RawDocument<'a, C = Vec<RawResourceChange<'a>>> {
@@ -30,14 +30,6 @@ pub struct RawDocument<'a, C = Vec<RawResourceChange<'a>>> {
     pub values: Option<RawValues<'a>>,
     pub resource_changes: Option<C>,
     pub configuration: Option<RawConfig>,
-}
-
-/// Only `resource_changes`, every other member skipped.
-#[derive(Deserialize)]
-#[serde(expecting = "a plan or state object")]
-pub struct RawChanges<'a> {
-    #[serde(borrow)]
-    pub resource_changes: Option<Vec<RawResourceChange<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -235,11 +227,15 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawAddress<'a> {
             };
             return Err(D::Error::invalid_type(unexpected, &"a string"));
         }
+        // A reading that hands the text back to the kernel as it goes keeps its own copy.
+        let owned = crate::text::passed(raw.as_ptr());
         let text = if raw.contains('\\') {
             // Escapes are rare in addresses but usual in `for_each` keys: decode those only.
             let decoded: String = serde_json::from_str(raw)
                 .map_err(|_| D::Error::custom("the address is not a valid string"))?;
             Cow::Owned(decoded)
+        } else if owned {
+            Cow::Owned(raw[1..raw.len() - 1].to_string())
         } else {
             Cow::Borrowed(&raw[1..raw.len() - 1])
         };

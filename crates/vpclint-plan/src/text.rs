@@ -7,7 +7,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::ops::Deref;
+use std::ops::{Deref, Range};
 
 /// Files smaller than this are read: mapping costs more than it saves on small files.
 const MAP_AT_LEAST: u64 = 1 << 20;
@@ -66,16 +66,286 @@ impl fmt::Debug for InputBytes {
     }
 }
 
-/// Input bytes checked once to be UTF-8, used as a `str`.
-pub struct SourceText(InputBytes);
+/// Input bytes checked once to be UTF-8, used as a `str`, with where its lines start and how many
+/// code points precede each block of it (for positions in a one-line plan of hundreds of
+/// megabytes).
+pub struct SourceText {
+    bytes: InputBytes,
+    line_starts: Vec<usize>,
+    /// Code points before each [`CHECKPOINT`]-byte block; empty when the text is ASCII, where a
+    /// column is a byte count. `terraform show -json` writes the whole plan on one line, so
+    /// counting from the start of the line for each position would be quadratic.
+    char_checkpoints: Vec<usize>,
+}
+
+/// The distance in bytes between two code-point checkpoints.
+const CHECKPOINT: usize = 64 * 1024;
+
+/// The code points that start in `bytes`: the bytes that do not continue a UTF-8 sequence. A block
+/// boundary may fall inside a character; counting starts keeps every character in one block.
+fn code_point_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+/// What a scan of a part of a text found: whether it is UTF-8 and ASCII, its line breaks and the
+/// code points in each block. Parts scanned apart (each on the thread that read them, while they
+/// are in memory) add up to the whole text's index.
+#[derive(Debug)]
+pub(crate) struct TextScan {
+    range: Range<usize>,
+    utf8: bool,
+    ascii: bool,
+    newlines: Vec<usize>,
+    /// Code points starting in each block the range meets, by block, when it is not ASCII.
+    blocks: Vec<(usize, usize)>,
+}
+
+impl TextScan {
+    /// Scans `text[range]`, whose ends are character boundaries when the text is UTF-8.
+    pub(crate) fn new(text: &[u8], range: Range<usize>) -> TextScan {
+        let part = &text[range.clone()];
+        let ascii = part.is_ascii();
+        let utf8 = ascii || std::str::from_utf8(part).is_ok();
+        let newlines = memchr::memchr_iter(b'\n', part)
+            .map(|i| range.start + i)
+            .collect();
+        let mut blocks = Vec::new();
+        if !ascii {
+            let mut at = range.start;
+            while at < range.end {
+                let block = at / CHECKPOINT;
+                let end = ((block + 1) * CHECKPOINT).min(range.end);
+                blocks.push((block, code_point_starts(&text[at..end])));
+                at = end;
+            }
+        }
+        TextScan {
+            range,
+            utf8,
+            ascii,
+            newlines,
+            blocks,
+        }
+    }
+}
+
+/// The part of a text one thread is reading. As the reading passes on (see [`passed`]), the part
+/// behind it is scanned ([`TextScan`]) and, when the text is a mapped file, its pages are handed
+/// back to the kernel: they are the file's, and come back from the page cache if read again. A plan
+/// is then never resident whole, only the parts being read and the model built from them.
+pub(crate) struct Cursor<'a> {
+    text: &'a [u8],
+    /// Its state is on this thread's stack of cursors until it ends.
+    open: bool,
+}
+
+/// How far the reading passes before the part behind it is scanned and released.
+const RELEASE_EVERY: usize = 4 << 20;
+
+thread_local! {
+    /// The cursors of the readings on this thread, innermost last. A thread waiting in
+    /// `rayon::join` may run another reading inside its own; each leaves when it ends.
+    static CURSORS: std::cell::RefCell<Vec<CursorState>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A cursor's state as the thread keeps it, its text as an address and a length.
+struct CursorState {
+    base: usize,
+    len: usize,
+    /// Scanned (and released) up to here.
+    done: usize,
+    release: bool,
+    scans: Vec<TextScan>,
+}
+
+impl<'a> Cursor<'a> {
+    /// Starts a reading of `text` at `start`; `release` only when `text` is a private read-only
+    /// file mapping.
+    pub(crate) fn start(text: &'a [u8], start: usize, release: bool) -> Cursor<'a> {
+        CURSORS.with_borrow_mut(|cursors| {
+            cursors.push(CursorState {
+                base: text.as_ptr() as usize,
+                len: text.len(),
+                done: start,
+                release,
+                scans: Vec::new(),
+            })
+        });
+        Cursor { text, open: true }
+    }
+
+    /// Ends the reading at `end` (where its value ended), scanning and releasing the rest of its
+    /// part; the scans of the whole part.
+    pub(crate) fn finish(mut self, end: usize) -> Vec<TextScan> {
+        self.open = false;
+        let Some(mut state) = CURSORS.with_borrow_mut(Vec::pop) else {
+            return Vec::new();
+        };
+        if end > state.done && end <= self.text.len() {
+            advance(self.text, &mut state, end);
+        }
+        state.scans
+    }
+}
+
+impl Drop for Cursor<'_> {
+    fn drop(&mut self) {
+        // A reading that failed: its state leaves the stack all the same.
+        if self.open {
+            CURSORS.with_borrow_mut(Vec::pop);
+        }
+    }
+}
+
+/// Tells the innermost cursor of this thread that its reading has reached `at` (a pointer into
+/// its text at a character boundary, such as the start of a string). True when that cursor
+/// releases its text: the reading must then not keep borrows into it.
+pub(crate) fn passed(at: *const u8) -> bool {
+    CURSORS.with_borrow_mut(|cursors| {
+        let Some(state) = cursors.last_mut() else {
+            return false;
+        };
+        let offset = (at as usize).wrapping_sub(state.base);
+        if offset <= state.len && offset >= state.done.saturating_add(RELEASE_EVERY) {
+            // SAFETY: the cursor's text outlives it (`Cursor<'a>`), and its state leaves the
+            // stack when the cursor ends.
+            let text = unsafe { std::slice::from_raw_parts(state.base as *const u8, state.len) };
+            advance(text, state, offset);
+        }
+        state.release
+    })
+}
+
+fn advance(text: &[u8], state: &mut CursorState, to: usize) {
+    state.scans.push(TextScan::new(text, state.done..to));
+    if state.release {
+        release_pages(text, state.done, to);
+    }
+    state.done = to;
+}
+
+/// Hands the whole pages of `text[from..to]` back to the kernel.
+#[cfg(unix)]
+fn release_pages(text: &[u8], from: usize, to: usize) {
+    const PAGE: usize = 4096;
+    let base = text.as_ptr() as usize;
+    let start = (base + from).next_multiple_of(PAGE);
+    let end = (base + to) / PAGE * PAGE;
+    if end > start {
+        // SAFETY: the range is inside a private, read-only file mapping (the only texts released),
+        // whose pages are never written: after MADV_DONTNEED they are read again from the file.
+        unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
+    }
+}
+
+#[cfg(not(unix))]
+fn release_pages(_text: &[u8], _from: usize, _to: usize) {}
 
 impl SourceText {
     /// The text of `bytes`, with invalid sequences replaced (a copy, only then).
     pub fn new(bytes: InputBytes) -> SourceText {
-        match std::str::from_utf8(&bytes) {
-            Ok(_) => SourceText(bytes),
-            Err(_) => SourceText::from(String::from_utf8_lossy(&bytes).into_owned()),
+        let scan = TextScan::new(&bytes, 0..bytes.len());
+        SourceText::from_scans(bytes, vec![scan])
+    }
+
+    /// The text of `bytes` from scans of its parts. Parts no scan covers are scanned now; scans
+    /// that overlap are set aside and the whole text scanned again.
+    pub(crate) fn from_scans(bytes: InputBytes, mut scans: Vec<TextScan>) -> SourceText {
+        scans.sort_by_key(|scan| scan.range.start);
+        if scans.windows(2).any(|w| w[0].range.end > w[1].range.start) {
+            scans = vec![TextScan::new(&bytes, 0..bytes.len())];
         }
+        let mut gaps = Vec::new();
+        let mut at = 0;
+        for scan in &scans {
+            if scan.range.start > at {
+                gaps.push(TextScan::new(&bytes, at..scan.range.start));
+            }
+            at = scan.range.end;
+        }
+        if at < bytes.len() {
+            gaps.push(TextScan::new(&bytes, at..bytes.len()));
+        }
+        if !gaps.is_empty() {
+            scans.append(&mut gaps);
+            scans.sort_by_key(|scan| scan.range.start);
+        }
+        if !scans.iter().all(|scan| scan.utf8) {
+            return SourceText::from(String::from_utf8_lossy(&bytes).into_owned());
+        }
+        let mut line_starts = vec![0];
+        for scan in &scans {
+            line_starts.extend(scan.newlines.iter().map(|i| i + 1));
+        }
+        let mut char_checkpoints = Vec::new();
+        if !scans.iter().all(|scan| scan.ascii) {
+            let mut per_block = vec![0usize; bytes.len().div_ceil(CHECKPOINT)];
+            for scan in &scans {
+                if scan.ascii {
+                    let mut at = scan.range.start;
+                    while at < scan.range.end {
+                        let block = at / CHECKPOINT;
+                        let end = ((block + 1) * CHECKPOINT).min(scan.range.end);
+                        per_block[block] += end - at;
+                        at = end;
+                    }
+                } else {
+                    for &(block, count) in &scan.blocks {
+                        per_block[block] += count;
+                    }
+                }
+            }
+            let mut before = 0;
+            char_checkpoints = per_block
+                .into_iter()
+                .map(|count| {
+                    let at = before;
+                    before += count;
+                    at
+                })
+                .collect();
+        }
+        SourceText {
+            bytes,
+            line_starts,
+            char_checkpoints,
+        }
+    }
+
+    /// Where each line starts (the first is 0).
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
+    /// Whether every character is ASCII: then every offset is a character boundary, and a column
+    /// a byte count, without reading the text (which may have been handed back to the kernel).
+    pub fn is_ascii(&self) -> bool {
+        self.char_checkpoints.is_empty()
+    }
+
+    /// Code points before byte `offset` (a character boundary), from the nearest checkpoint.
+    pub fn chars_before(&self, offset: usize) -> usize {
+        if self.char_checkpoints.is_empty() {
+            return offset;
+        }
+        let block = offset / CHECKPOINT;
+        let from = block * CHECKPOINT;
+        self.char_checkpoints[block] + code_point_starts(&self.bytes[from..offset])
+    }
+
+    /// Hands the pages of a mapped text back to the kernel; the text stays readable, its pages
+    /// coming back from the page cache when read again. For a reader that reads scattered parts
+    /// of a large text (the report, one object per finding) and does not want them all resident.
+    pub fn release_pages(&self) {
+        if let InputBytes::Mapped(_) = &self.bytes {
+            release_pages(&self.bytes, 0, self.bytes.len());
+        }
+    }
+
+    /// The input the text was read from.
+    pub fn input(&self) -> &InputBytes {
+        &self.bytes
     }
 }
 
@@ -84,13 +354,13 @@ impl Deref for SourceText {
 
     fn deref(&self) -> &str {
         // SAFETY: checked in `new` (or a `String`); the bytes are never changed afterwards.
-        unsafe { std::str::from_utf8_unchecked(&self.0) }
+        unsafe { std::str::from_utf8_unchecked(&self.bytes) }
     }
 }
 
 impl From<String> for SourceText {
     fn from(text: String) -> SourceText {
-        SourceText(InputBytes::Owned(text.into_bytes()))
+        SourceText::new(InputBytes::Owned(text.into_bytes()))
     }
 }
 
@@ -136,6 +406,58 @@ mod tests {
             assert!(text.starts_with('é'));
         }
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Parts scanned apart, in any order, with gaps and without, index the text as one scan does.
+    #[test]
+    fn scans_of_parts_add_up_to_the_whole() {
+        let text: String = (0..5 * CHECKPOINT / 9)
+            .map(|i| match i % 7 {
+                0 => "é€",
+                3 => "\n",
+                _ => "ab,",
+            })
+            .collect();
+        let bytes = text.as_bytes();
+        let whole = SourceText::from(text.clone());
+        let cuts: Vec<usize> = (1..6)
+            .map(|k| {
+                let mut at = k * bytes.len() / 6;
+                while bytes[at] != b',' {
+                    at += 1;
+                }
+                at
+            })
+            .collect();
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        let mut at = 0;
+        for &cut in &cuts {
+            ranges.push(at..cut);
+            at = cut;
+        }
+        ranges.push(at..bytes.len());
+        for skip in [None, Some(0), Some(2), Some(5)] {
+            let scans = ranges
+                .iter()
+                .enumerate()
+                .rev()
+                .filter(|(i, _)| Some(*i) != skip)
+                .map(|(_, r)| TextScan::new(bytes, r.clone()))
+                .collect();
+            let parts = SourceText::from_scans(InputBytes::Owned(bytes.to_vec()), scans);
+            assert_eq!(parts.line_starts(), whole.line_starts(), "{skip:?}");
+            assert_eq!(parts.char_checkpoints, whole.char_checkpoints, "{skip:?}");
+            assert!(!whole.char_checkpoints.is_empty());
+            for offset in (0..bytes.len())
+                .step_by(997)
+                .filter(|&o| text.is_char_boundary(o))
+            {
+                assert_eq!(parts.chars_before(offset), text[..offset].chars().count());
+            }
+        }
+        let ascii = SourceText::from("{\"a\":\n1}".to_string());
+        assert_eq!(ascii.line_starts(), &[0, 6]);
+        assert!(ascii.char_checkpoints.is_empty());
     }
 
     #[test]

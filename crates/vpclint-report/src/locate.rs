@@ -27,6 +27,9 @@ pub use ignore_comments::{IgnoreComment, IgnoreCommentId, IgnoredRule, IGNORE_MA
 pub use plan_json::PlanJsonIndex;
 pub use suppress::{IgnoreCommentUse, SuppressedFinding};
 
+/// How many findings are located between two releases of the plan text's pages.
+const RELEASE_EVERY_FINDINGS: usize = 256;
+
 /// A text findings point into: a `.tf` file or a plan JSON.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -39,20 +42,6 @@ pub struct SourceFile {
     pub abs_path: Option<PathBuf>,
     pub kind: SourceKind,
     text: Arc<SourceText>,
-    line_starts: Vec<usize>,
-    /// Code points before each [`CHECKPOINT`]-byte block; empty when the text is ASCII, where a
-    /// column is a byte count. `terraform show -json` writes the whole plan on one line, so
-    /// counting from the start of the line for each finding would be quadratic.
-    char_checkpoints: Vec<usize>,
-}
-
-/// The distance in bytes between two code-point checkpoints.
-const CHECKPOINT: usize = 64 * 1024;
-
-/// The code points that start in `bytes`: the bytes that do not continue a UTF-8 sequence. A block
-/// boundary may fall inside a character; counting starts keeps every character in one block.
-fn code_point_starts(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,40 +67,13 @@ impl SourceFile {
         kind: SourceKind,
         text: Arc<SourceText>,
     ) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        let char_checkpoints = if text.is_ascii() {
-            Vec::new()
-        } else {
-            let mut before = 0;
-            text.as_bytes()
-                .chunks(CHECKPOINT)
-                .map(|block| {
-                    let at = before;
-                    before += code_point_starts(block);
-                    at
-                })
-                .collect()
-        };
         SourceFile {
             display,
             repo_path,
             abs_path,
             kind,
             text,
-            line_starts,
-            char_checkpoints,
         }
-    }
-
-    /// Code points before byte `offset` (a character boundary), from the nearest checkpoint.
-    fn chars_before(&self, offset: usize) -> usize {
-        if self.char_checkpoints.is_empty() {
-            return offset;
-        }
-        let block = offset / CHECKPOINT;
-        let from = block * CHECKPOINT;
-        self.char_checkpoints[block] + code_point_starts(&self.text.as_bytes()[from..offset])
     }
 
     pub fn text(&self) -> &str {
@@ -126,24 +88,25 @@ impl SourceFile {
     /// The position of a byte offset (clamped to the text and to a character boundary).
     pub fn position(&self, offset: usize) -> Position {
         let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
+        while !self.text.is_ascii() && !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
+        let line_starts = self.text.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset);
+        let start = line_starts[line - 1];
         Position {
             line,
-            column: self.chars_before(offset) - self.chars_before(start) + 1,
+            column: self.text.chars_before(offset) - self.text.chars_before(start) + 1,
         }
     }
 
     /// The byte range of the line holding `offset`, without its line break.
     pub fn line_range(&self, offset: usize) -> Range<usize> {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset);
-        let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
+        let line_starts = self.text.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset);
+        let start = line_starts[line - 1];
+        let end = line_starts
             .get(line)
             .map_or(self.text.len(), |&next| next - 1);
         let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
@@ -288,7 +251,13 @@ impl Locator {
         let findings = outcome
             .findings
             .into_iter()
-            .map(|finding| {
+            .enumerate()
+            .map(|(i, finding)| {
+                // Locating reads each finding's object in the plan: scattered pages of a text that
+                // was handed back to the kernel as it was read. Hand them back again as we go.
+                if i % RELEASE_EVERY_FINDINGS == RELEASE_EVERY_FINDINGS - 1 {
+                    plan.source.release_pages();
+                }
                 let location = pl.locate(&finding.address);
                 let related = finding
                     .related
@@ -302,6 +271,7 @@ impl Locator {
                 }
             })
             .collect();
+        plan.source.release_pages();
         let split = pl.suppress(findings);
         PlanReport {
             name: plan.name.clone(),
@@ -666,7 +636,7 @@ mod tests {
     fn positions_on_one_long_line_match_a_plain_count() {
         // One line of several checkpoint blocks, with multi-byte characters across the block
         // boundaries, as `terraform show -json` writes a plan with non-ASCII tags.
-        let text: String = (0..3 * CHECKPOINT / 7)
+        let text: String = (0..3 * 64 * 1024 / 7)
             .map(|i| if i % 5 == 0 { "é€ab" } else { "xy" })
             .collect();
         let f = SourceFile::new(

@@ -1,0 +1,393 @@
+//! Reading a large plan on two threads, each byte read once.
+//!
+//! A plan is one object whose large members are `planned_values`, `resource_changes`,
+//! `prior_state` and `configuration`. Their places are found by searching the text for their keys
+//! (`,"resource_changes":[`), which costs a fraction of reading it; each is then read on its own,
+//! beside the others. A key's text can also occur inside a value (an output, a map attribute), so a
+//! place found that way is only a guess: afterwards the object's members are walked from the first
+//! byte, and a member is taken from a guess only when it starts exactly where the guess was read
+//! from. A member no guess covers is read by the walk itself. Between them, every byte of the
+//! document is read by serde_json or by the walk, which checks the punctuation; anything the walk
+//! does not expect makes the caller read the text again in one pass, whose error is the one to
+//! report.
+
+use std::collections::BTreeMap;
+
+use memchr::memmem;
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+
+use crate::raw::{RawConfig, RawDocument, RawState, RawValues, RawVariable};
+use crate::text::{Cursor, TextScan};
+
+/// A member's value read at a guessed place: where it started, and its value and end, or `None`
+/// when it did not read (a wrong guess, or a malformed document).
+pub(crate) struct Guess<T> {
+    start: usize,
+    read: Option<(T, usize)>,
+}
+
+impl<T> Guess<T> {
+    /// Reads a `T` at `start`, when there is a guess, under a [`Cursor`] whose scans go to
+    /// `scans`.
+    fn read<'a>(
+        bytes: &'a [u8],
+        start: Option<usize>,
+        release: bool,
+        scans: &mut Vec<TextScan>,
+    ) -> Guess<T>
+    where
+        T: Deserialize<'a>,
+    {
+        let Some(start) = start else {
+            return Guess {
+                start: usize::MAX,
+                read: None,
+            };
+        };
+        let cursor = Cursor::start(bytes, start, release);
+        let read = value_at(bytes, start).ok();
+        if let Some((_, end)) = &read {
+            scans.append(&mut cursor.finish(*end));
+        }
+        Guess { start, read }
+    }
+}
+
+/// The document's members, read apart. `E` is how a `resource_changes` entry is read.
+pub(crate) struct Members<'a, E> {
+    pub document: RawDocument<'a, IgnoredAny>,
+    pub changes: Option<Vec<E>>,
+    /// What the readings of the large members found in their parts of the text (see
+    /// [`crate::text::SourceText::from_scans`]).
+    pub scans: Vec<TextScan>,
+}
+
+/// Reads the document at `bytes` with its large members on two threads; `release` when `bytes` is
+/// a mapped file whose pages may be handed back once read. `None` when the text is not a
+/// well-formed object as the walk expects it: read it in one pass.
+pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
+    bytes: &'a [u8],
+    release: bool,
+) -> Option<Members<'a, E>> {
+    let ((guessed_changes, mut scans), (planned, prior, configuration, other_scans)) = rayon::join(
+        || {
+            let mut scans = Vec::new();
+            let start = find_member(bytes, b"resource_changes", b'[', 0, bytes.len());
+            (
+                Guess::<Vec<E>>::read(bytes, start, release, &mut scans),
+                scans,
+            )
+        },
+        || {
+            let mut scans = Vec::new();
+            // Terraform writes planned_values, resource_changes, prior_state, configuration in
+            // that order: the first is near the start and the last two near the end.
+            let start = find_member(bytes, b"planned_values", b'{', 0, bytes.len());
+            let planned = Guess::<RawValues<'a>>::read(bytes, start, release, &mut scans);
+            let after_planned = planned.read.as_ref().map_or(0, |(_, end)| *end);
+            let start = rfind_member(bytes, b"configuration", b'{', after_planned, bytes.len());
+            let configuration = Guess::<RawConfig>::read(bytes, start, release, &mut scans);
+            let before = start.unwrap_or(bytes.len());
+            let start = rfind_member(bytes, b"prior_state", b'{', after_planned, before);
+            let prior = Guess::<RawState<'a>>::read(bytes, start, release, &mut scans);
+            (planned, prior, configuration, scans)
+        },
+    );
+    scans.extend(other_scans);
+
+    let mut document = RawDocument::<'a, IgnoredAny> {
+        format_version: None,
+        terraform_version: None,
+        variables: None,
+        planned_values: None,
+        prior_state: None,
+        values: None,
+        resource_changes: None,
+        configuration: None,
+    };
+    let mut changes_read: Option<Vec<E>> = None;
+    let mut seen = Seen::default();
+    let (mut planned, mut prior, mut configuration, mut guessed_changes) = (
+        Some(planned),
+        Some(prior),
+        Some(configuration),
+        Some(guessed_changes),
+    );
+    walk_object(bytes, |key, start| {
+        // A known member twice is an error the one-pass reading reports.
+        if !seen.first(key) {
+            return None;
+        }
+        Some(match key {
+            "format_version" => set(&mut document.format_version, value_at(bytes, start))?,
+            "terraform_version" => set(&mut document.terraform_version, value_at(bytes, start))?,
+            "variables" => set::<BTreeMap<String, RawVariable>>(
+                &mut document.variables,
+                value_at(bytes, start),
+            )?,
+            "values" => set(&mut document.values, value_at(bytes, start))?,
+            "planned_values" => take(bytes, start, planned.take()?, &mut document.planned_values)?,
+            "prior_state" => take(bytes, start, prior.take()?, &mut document.prior_state)?,
+            "configuration" => take(
+                bytes,
+                start,
+                configuration.take()?,
+                &mut document.configuration,
+            )?,
+            "resource_changes" => {
+                let guess = guessed_changes.take()?;
+                let (read, end) = if guess.start == start {
+                    guess.read?
+                } else {
+                    let (entries, end) = value_at::<Option<Vec<E>>>(bytes, start).ok()?;
+                    match entries {
+                        Some(entries) => (entries, end),
+                        // `null` reads as absent, as it does in one pass.
+                        None => return Some(end),
+                    }
+                };
+                document.resource_changes = Some(IgnoredAny);
+                changes_read = Some(read);
+                end
+            }
+            _ => value_at::<IgnoredAny>(bytes, start).ok()?.1,
+        })
+    })?;
+    Some(Members {
+        document,
+        changes: changes_read,
+        scans,
+    })
+}
+
+/// Takes a member from its guess when the guess was read at `start`, or reads it there.
+fn take<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    start: usize,
+    guess: Guess<T>,
+    slot: &mut Option<T>,
+) -> Option<usize> {
+    if guess.start == start {
+        // A guess at the right place that did not read is a malformed document.
+        let (value, end) = guess.read?;
+        *slot = Some(value);
+        return Some(end);
+    }
+    // `null` reads as absent, as in one pass.
+    set(slot, value_at(bytes, start))
+}
+
+fn set<T>(
+    slot: &mut Option<T>,
+    read: Result<(Option<T>, usize), serde_json::Error>,
+) -> Option<usize> {
+    let (value, end) = read.ok()?;
+    *slot = value;
+    Some(end)
+}
+
+/// The members the document struct knows, each allowed once (serde's derive refuses a repeat).
+#[derive(Default)]
+struct Seen(Vec<&'static str>);
+
+impl Seen {
+    const KNOWN: [&'static str; 8] = [
+        "format_version",
+        "terraform_version",
+        "variables",
+        "planned_values",
+        "prior_state",
+        "values",
+        "resource_changes",
+        "configuration",
+    ];
+
+    fn first(&mut self, key: &str) -> bool {
+        match Self::KNOWN.iter().find(|known| **known == key) {
+            Some(known) if self.0.contains(known) => false,
+            Some(known) => {
+                self.0.push(known);
+                true
+            }
+            None => true,
+        }
+    }
+}
+
+/// Reads one JSON value of type `T` starting at `start`; its value and where it ends.
+fn value_at<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    start: usize,
+) -> Result<(T, usize), serde_json::Error> {
+    let mut stream = serde_json::Deserializer::from_slice(&bytes[start..]).into_iter::<T>();
+    match stream.next() {
+        Some(Ok(value)) => Ok((value, start + stream.byte_offset())),
+        Some(Err(e)) => Err(e),
+        None => Err(serde::de::Error::custom("no value")),
+    }
+}
+
+/// Walks the members of the object that is the whole of `bytes`: for each key, `member` reads the
+/// value starting at the given offset and returns where it ends. `None` for anything but a
+/// well-formed object followed by nothing but whitespace.
+fn walk_object(bytes: &[u8], mut member: impl FnMut(&str, usize) -> Option<usize>) -> Option<()> {
+    let mut at = skip_whitespace(bytes, 0);
+    if bytes.get(at) != Some(&b'{') {
+        return None;
+    }
+    at = skip_whitespace(bytes, at + 1);
+    if bytes.get(at) == Some(&b'}') {
+        at += 1;
+    } else {
+        loop {
+            if bytes.get(at) != Some(&b'"') {
+                return None;
+            }
+            let key_end = string_end(bytes, at)?;
+            let key: String = serde_json::from_slice(&bytes[at..key_end]).ok()?;
+            at = skip_whitespace(bytes, key_end);
+            if bytes.get(at) != Some(&b':') {
+                return None;
+            }
+            at = skip_whitespace(bytes, at + 1);
+            if at >= bytes.len() {
+                return None;
+            }
+            at = skip_whitespace(bytes, member(&key, at)?);
+            match bytes.get(at) {
+                Some(b',') => at = skip_whitespace(bytes, at + 1),
+                Some(b'}') => {
+                    at += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    (skip_whitespace(bytes, at) == bytes.len()).then_some(())
+}
+
+fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'\n' | b'\r') {
+        at += 1;
+    }
+    at
+}
+
+/// Where the string starting with the quote at `start` ends (after its closing quote).
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut at = start + 1;
+    loop {
+        at += memchr::memchr2(b'"', b'\\', &bytes[at..])?;
+        if bytes[at] == b'\\' {
+            at += 2;
+        } else {
+            return Some(at + 1);
+        }
+    }
+}
+
+/// The first place in `bytes[from..to]` where `"key":` is followed by `open`, after a `{` or a
+/// `,`: where the value of such a member would start.
+fn find_member(bytes: &[u8], key: &[u8], open: u8, from: usize, to: usize) -> Option<usize> {
+    let needle = quoted(key);
+    let finder = memmem::Finder::new(&needle);
+    let mut at = from;
+    while at < to {
+        let found = at + finder.find(&bytes[at..to])?;
+        if let Some(start) = member_value(bytes, found, needle.len(), open) {
+            return Some(start);
+        }
+        at = found + 1;
+    }
+    None
+}
+
+/// The last such place in `bytes[from..to]`.
+fn rfind_member(bytes: &[u8], key: &[u8], open: u8, from: usize, to: usize) -> Option<usize> {
+    let needle = quoted(key);
+    let finder = memmem::FinderRev::new(&needle);
+    let mut end = to;
+    while end > from {
+        let found = from + finder.rfind(&bytes[from..end])?;
+        if let Some(start) = member_value(bytes, found, needle.len(), open) {
+            return Some(start);
+        }
+        end = found + needle.len() - 1;
+    }
+    None
+}
+
+fn quoted(key: &[u8]) -> Vec<u8> {
+    let mut needle = Vec::with_capacity(key.len() + 2);
+    needle.push(b'"');
+    needle.extend_from_slice(key);
+    needle.push(b'"');
+    needle
+}
+
+/// Where the value starts when the key found at `found` is a member's key followed by `open`.
+fn member_value(bytes: &[u8], found: usize, len: usize, open: u8) -> Option<usize> {
+    let before = bytes[..found]
+        .iter()
+        .rev()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+    if !matches!(before, b'{' | b',') {
+        return None;
+    }
+    let colon = skip_whitespace(bytes, found + len);
+    if bytes.get(colon) != Some(&b':') {
+        return None;
+    }
+    let start = skip_whitespace(bytes, colon + 1);
+    (bytes.get(start) == Some(&open)).then_some(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_are_found_only_after_a_brace_or_comma() {
+        let text = br#"{"a":{"resource_changes":1},"x":"\"resource_changes\":[","resource_changes" : [1]}"#;
+        let start = find_member(text, b"resource_changes", b'[', 0, text.len()).unwrap();
+        assert_eq!(&text[start..], b"[1]}");
+        let start = rfind_member(text, b"resource_changes", b'[', 0, text.len()).unwrap();
+        assert_eq!(&text[start..], b"[1]}");
+        assert_eq!(
+            find_member(text, b"planned_values", b'{', 0, text.len()),
+            None
+        );
+    }
+
+    #[test]
+    fn the_walk_refuses_what_json_refuses() {
+        let keys = |text: &[u8]| {
+            let mut keys = Vec::new();
+            walk_object(text, |key, start| {
+                keys.push(key.to_string());
+                value_at::<IgnoredAny>(text, start).ok().map(|(_, end)| end)
+            })
+            .map(|()| keys)
+        };
+        assert_eq!(
+            keys(br#" { "a" : 1 , "b\u0063":[{}] } "#),
+            Some(vec!["a".into(), "bc".into()])
+        );
+        assert_eq!(keys(b"{}"), Some(vec![]));
+        for bad in [
+            &b"{"[..],
+            b"{\"a\":1,}",
+            b"{\"a\":1} x",
+            b"{\"a\" 1}",
+            b"{\"a\":}",
+            b"{\"a\":1 \"b\":2}",
+            b"{a:1}",
+            b"{\"a\":1}}",
+            b"[]",
+        ] {
+            assert_eq!(keys(bad), None, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+}
