@@ -72,6 +72,9 @@ impl fmt::Debug for InputBytes {
 pub struct SourceText {
     bytes: InputBytes,
     line_starts: Vec<usize>,
+    /// Whether a `\r` without a `\n` breaks a line somewhere: `line_starts` then do not count
+    /// every line break miette counts.
+    lone_carriage_return: bool,
     /// Code points before each [`CHECKPOINT`]-byte block; empty when the text is ASCII, where a
     /// column is a byte count. `terraform show -json` writes the whole plan on one line, so
     /// counting from the start of the line for each position would be quadratic.
@@ -96,6 +99,8 @@ pub(crate) struct TextScan {
     utf8: bool,
     ascii: bool,
     newlines: Vec<usize>,
+    /// A `\r` not followed by `\n`: a line break to miette, not in `newlines`.
+    lone_carriage_return: bool,
     /// Code points starting in each block the range meets, by block, when it is not ASCII.
     blocks: Vec<(usize, usize)>,
 }
@@ -106,9 +111,16 @@ impl TextScan {
         let part = &text[range.clone()];
         let ascii = part.is_ascii();
         let utf8 = ascii || std::str::from_utf8(part).is_ok();
-        let newlines = memchr::memchr_iter(b'\n', part)
-            .map(|i| range.start + i)
-            .collect();
+        let mut newlines = Vec::new();
+        let mut lone_carriage_return = false;
+        for i in memchr::memchr2_iter(b'\n', b'\r', part) {
+            let at = range.start + i;
+            if part[i] == b'\n' {
+                newlines.push(at);
+            } else if text.get(at + 1) != Some(&b'\n') {
+                lone_carriage_return = true;
+            }
+        }
         let mut blocks = Vec::new();
         if !ascii {
             let mut at = range.start;
@@ -124,6 +136,7 @@ impl TextScan {
             utf8,
             ascii,
             newlines,
+            lone_carriage_return,
             blocks,
         }
     }
@@ -309,6 +322,7 @@ impl SourceText {
         SourceText {
             bytes,
             line_starts,
+            lone_carriage_return: scans.iter().any(|scan| scan.lone_carriage_return),
             char_checkpoints,
         }
     }
@@ -316,6 +330,17 @@ impl SourceText {
     /// Where each line starts (the first is 0).
     pub fn line_starts(&self) -> &[usize] {
         &self.line_starts
+    }
+
+    /// The 0-based line and the column in bytes of `offset`, counting line breaks the way miette
+    /// does (`\n`, `\r\n` and a lone `\r`); `None` when the text has a lone `\r`, which the index
+    /// does not record.
+    pub fn line_and_byte_column(&self, offset: usize) -> Option<(usize, usize)> {
+        if self.lone_carriage_return || offset > self.len() {
+            return None;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        Some((line, offset - self.line_starts[line]))
     }
 
     /// Whether every character is ASCII: then every offset is a character boundary, and a column

@@ -220,10 +220,17 @@ impl Emitter for HumanEmitter {
     fn emit(&self, out: &mut dyn io::Write, report: &Report) -> io::Result<()> {
         let multi = report.plans.len() > 1;
         for plan in &report.plans {
-            for f in &plan.findings {
+            for (i, f) in plan.findings.iter().enumerate() {
                 let text = self.render_finding(f, multi.then_some(plan.name.as_str()));
                 out.write_all(text.as_bytes())?;
                 out.write_all(b"\n")?;
+                // Snippets read scattered pages of a plan handed back to the kernel as it was
+                // read: hand them back again as we go (see `Locator::report`).
+                if i % crate::locate::RELEASE_EVERY_FINDINGS
+                    == crate::locate::RELEASE_EVERY_FINDINGS - 1
+                {
+                    f.location.file.source_text().release_pages();
+                }
             }
         }
         out.write_all(self.summary(report).as_bytes())
@@ -250,6 +257,11 @@ impl SourceCode for SnippetSource {
             SourceKind::Plan => (0, 0),
             SourceKind::Terraform => (context_lines_before, context_lines_after),
         };
+        if (before, after) == (0, 0) {
+            if let Some(contents) = self.span_alone(span) {
+                return Ok(Box::new(contents));
+            }
+        }
         let inner = self.file.text().read_span(span, before, after)?;
         let data = inner.data();
         let newlines = data.iter().filter(|b| **b == b'\n').count();
@@ -262,6 +274,34 @@ impl SourceCode for SnippetSource {
             inner.column(),
             lines,
         )))
+    }
+}
+
+impl SnippetSource {
+    /// The span without context lines, as miette's `str` source gives it, from the text's index
+    /// of lines: miette counts lines from the start of the text for every snippet, which on a
+    /// plan of one line of many megabytes made the report quadratic (37 s for 10,000
+    /// instances). `None` in the cases the index does not answer as miette would (an empty span,
+    /// one past the end, holding a `\r` or starting after one, a text with a lone `\r`).
+    fn span_alone(&self, span: &SourceSpan) -> Option<MietteSpanContents<'_>> {
+        let bytes = self.file.text().as_bytes();
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        let data = bytes.get(start..end).filter(|data| !data.is_empty())?;
+        // Inside a `\r\n`, miette's count differs; no plan span starts or ends there.
+        if data.contains(&b'\r') || start.checked_sub(1).map(|i| bytes[i]) == Some(b'\r') {
+            return None;
+        }
+        let (line, column) = self.file.source_text().line_and_byte_column(start)?;
+        let newlines = data.iter().filter(|b| **b == b'\n').count();
+        let lines = newlines + usize::from(!data.ends_with(b"\n"));
+        Some(MietteSpanContents::new_named(
+            self.file.display.clone(),
+            data,
+            *span,
+            line,
+            column,
+            lines,
+        ))
     }
 }
 
@@ -587,6 +627,55 @@ impl Diagnostic for RelatedDiagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The snippet of a span alone, from the index of lines, is what miette's own reading gives,
+    /// and the cases the index cannot answer are left to miette.
+    #[test]
+    fn spans_alone_read_as_miette_reads_them() {
+        let source = |text: &str| SnippetSource {
+            file: Arc::new(SourceFile::new(
+                "plan.json".into(),
+                None,
+                None,
+                SourceKind::Plan,
+                Arc::new(text.to_string().into()),
+            )),
+        };
+        for text in [
+            r#"{"a":{"address":"aws_vpc.é","x":[1,2]},"b":{"address":"module.m[\"k\"].aws_subnet.s"}}"#,
+            "{\n  \"address\": \"aws_vpc.a\",\n  \"v\": {\n    \"address\": \"b\"\n  }\n}\n",
+            "{\r\n  \"address\": \"aws_vpc.a\",\r\n  \"v\": \"ü\"\r\n}",
+            "\n\n\nx\n",
+        ] {
+            let snippet = source(text);
+            for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+                for end in (start + 1..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                    let span = SourceSpan::from(start..end);
+                    let Some(ours) = snippet.span_alone(&span) else {
+                        let after_cr = text[..start].ends_with('\r');
+                        assert!(
+                            text[start..end].contains('\r') || after_cr,
+                            "{text:?} {start}..{end}"
+                        );
+                        continue;
+                    };
+                    let theirs = text.read_span(&span, 0, 0).unwrap();
+                    let at = format!("{text:?} {start}..{end}");
+                    assert_eq!(ours.data(), theirs.data(), "{at}");
+                    assert_eq!(ours.span(), theirs.span(), "{at}");
+                    assert_eq!(ours.line(), theirs.line(), "{at}");
+                    assert_eq!(ours.column(), theirs.column(), "{at}");
+                }
+            }
+        }
+        // A lone carriage return is a line break to miette that the index does not record.
+        let lone = source("{\r\"address\":\"a\"}");
+        assert!(lone.span_alone(&SourceSpan::from(2..11)).is_none());
+        // Empty spans and spans past the end are miette's to read.
+        let plain = source("{}");
+        assert!(plain.span_alone(&SourceSpan::from(1..1)).is_none());
+        assert!(plain.span_alone(&SourceSpan::from(1..3)).is_none());
+    }
 
     #[test]
     fn addresses_inside_a_module_call() {

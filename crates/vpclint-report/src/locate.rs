@@ -28,7 +28,7 @@ pub use plan_json::PlanJsonIndex;
 pub use suppress::{IgnoreCommentUse, SuppressedFinding};
 
 /// How many findings are located between two releases of the plan text's pages.
-const RELEASE_EVERY_FINDINGS: usize = 256;
+pub(crate) const RELEASE_EVERY_FINDINGS: usize = 256;
 
 /// A text findings point into: a `.tf` file or a plan JSON.
 #[derive(Debug)]
@@ -77,6 +77,11 @@ impl SourceFile {
     }
 
     pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text with its index of lines.
+    pub fn source_text(&self) -> &SourceText {
         &self.text
     }
 
