@@ -70,8 +70,9 @@ fn main() {
     let plan = timed("parse", || xtask::stages::parse(input));
     let network = timed("graph", || xtask::stages::graph(&plan));
     let outcome = timed("rules", || xtask::stages::rules(&network));
-    drop(network);
+    timed("dropnet", || drop(network));
     let findings = outcome.findings.len();
     let text = timed("report", || xtask::stages::report(&plan, outcome));
+    timed("drop", || drop(plan));
     eprintln!("{findings} findings, {} bytes of report", text.len());
 }

@@ -341,38 +341,50 @@ impl Plan {
             .into_iter()
             .filter_map(|(k, v)| v.value.map(|value| (k, value)))
             .collect();
-        let config = Config::from_raw(doc.configuration);
-
-        let mut builder = Builder::new(name, bytes);
-        // Values come first from resource_changes, then planned_values; prior_state and the state
-        // file's values add the existing resources and data sources the plan does not change.
-        for change in changes?.unwrap_or_default() {
-            builder.add_prepared(change)?;
-        }
-        if let Some(values) = doc.planned_values {
-            builder.add_module(values.root_module, Action::NoOp)?;
-        }
-        if let Some(state) = doc.prior_state.and_then(|s| s.values) {
-            builder.add_module(state.root_module, Action::NoOp)?;
-        }
-        if let Some(values) = doc.values {
-            builder.add_module(values.root_module, Action::NoOp)?;
-        }
-
-        // In document order, which Terraform mostly writes sorted: the sort finds the sorted runs.
-        // Positions are sorted, then the resources are moved into place along the permutation's
-        // cycles: no second list of every resource.
-        let mut resources = builder.resources.list;
-        let mut order: Vec<usize> = (0..resources.len()).collect();
-        order.sort_by(|&a, &b| resources[a].address.cmp(&resources[b].address));
-        permute_in_place(&mut resources, &mut order);
+        // The configuration is read beside the instances: neither needs the other yet.
+        let (planned_values, prior_state, values) =
+            (doc.planned_values, doc.prior_state, doc.values);
+        let (config, built) = rayon::join(
+            || Config::from_raw(doc.configuration),
+            || -> Result<(Vec<Resource>, Vec<String>), PlanError> {
+                let mut builder = Builder::new(name, bytes);
+                // Values come first from resource_changes, then planned_values; prior_state and
+                // the state file's values add the existing resources and data sources the plan
+                // does not change.
+                for change in changes?.unwrap_or_default() {
+                    builder.add_prepared(change)?;
+                }
+                if let Some(values) = planned_values {
+                    builder.add_module(values.root_module, Action::NoOp)?;
+                }
+                if let Some(state) = prior_state.and_then(|s| s.values) {
+                    builder.add_module(state.root_module, Action::NoOp)?;
+                }
+                if let Some(values) = values {
+                    builder.add_module(values.root_module, Action::NoOp)?;
+                }
+                // In document order, which Terraform mostly writes sorted: the sort finds the
+                // sorted runs. Positions are sorted, then the resources are moved into place
+                // along the permutation's cycles: no second list of every resource.
+                let mut resources = builder.resources.list;
+                let mut order: Vec<usize> = (0..resources.len()).collect();
+                {
+                    use rayon::slice::ParallelSliceMut;
+                    let resources = &resources;
+                    order.par_sort_by(|&a, &b| resources[a].address.cmp(&resources[b].address));
+                }
+                permute_in_place(&mut resources, &mut order);
+                Ok((resources, builder.deleted))
+            },
+        );
+        let (resources, deleted) = built?;
         let mut plan = Plan {
             name: name.to_string(),
             kind,
             format_version,
             terraform_version,
             resources,
-            deleted: builder.deleted,
+            deleted,
             config,
             variables,
             source: Arc::default(),
@@ -380,22 +392,31 @@ impl Plan {
             instances: HashMap::new(),
             module_children: HashMap::new(),
         };
-        plan.index();
-        plan.assign_regions();
+        // Independent too: the indexes read the addresses, the regions the values and the
+        // configuration.
+        let (regions, indexes) = rayon::join(|| plan.regions(), || Plan::index(&plan.resources));
+        plan.by_address = indexes.by_address;
+        plan.instances = indexes.instances;
+        plan.module_children = indexes.module_children;
+        for (resource, region) in plan.resources.iter_mut().zip(regions) {
+            resource.region = region;
+        }
         Ok(plan)
     }
 
-    fn index(&mut self) {
+    /// The indexes over `resources`, sorted by address.
+    fn index(resources: &[Resource]) -> Indexes {
+        let mut indexes = Indexes::default();
         let mut modules = std::collections::BTreeSet::new();
-        self.by_address.reserve(&self.resources);
+        indexes.by_address.reserve(resources);
         // Resources are sorted by address: the instances of one resource are contiguous, and so
         // are the resources of one module instance. Keys are built once per group.
         let mut start = 0;
-        while start < self.resources.len() {
-            let first = &self.resources[start].address;
+        while start < resources.len() {
+            let first = &resources[start].address;
             let mut end = start + 1;
-            while end < self.resources.len() {
-                let a = &self.resources[end].address;
+            while end < resources.len() {
+                let a = &resources[end].address;
                 if a.name != first.name
                     || a.rtype != first.rtype
                     || a.mode != first.mode
@@ -405,11 +426,11 @@ impl Plan {
                 }
                 end += 1;
             }
-            self.instances.insert(
+            indexes.instances.insert(
                 (first.module.clone(), first.local_resource()),
                 (start..end).collect(),
             );
-            let new_module = start == 0 || self.resources[start - 1].address.module != first.module;
+            let new_module = start == 0 || resources[start - 1].address.module != first.module;
             if new_module {
                 let mut path = first.module.clone();
                 while !path.is_root() && !modules.contains(&path) {
@@ -418,17 +439,17 @@ impl Plan {
                 }
             }
             for i in start..end {
-                self.by_address
-                    .insert(&self.resources, &self.resources[i].id, i);
+                indexes.by_address.insert(resources, &resources[i].id, i);
             }
             start = end;
         }
         for m in modules {
             if let Some((parent, step)) = m.parent() {
                 let key = (parent, step.name.clone());
-                self.module_children.entry(key).or_default().push(m);
+                indexes.module_children.entry(key).or_default().push(m);
             }
         }
+        indexes
     }
 
     pub fn resource(&self, id: ResId) -> &Resource {
@@ -464,18 +485,23 @@ impl Plan {
             .get(&r.address.local_resource())
     }
 
-    fn assign_regions(&mut self) {
-        for i in 0..self.resources.len() {
-            if !is_network_type(self.resources[i].rtype()) {
-                continue;
-            }
-            // The AWS provider 6 per-resource `region` argument wins over the provider's.
-            let region = match self.resources[i].values.str("region") {
-                Fact::Known(r) => Some(r.to_string()),
-                _ => self.provider_region(i),
-            };
-            self.resources[i].region = region;
-        }
+    /// Each instance's AWS region, for the modelled types.
+    fn regions(&self) -> Vec<Option<String>> {
+        use rayon::prelude::*;
+        (0..self.resources.len())
+            .into_par_iter()
+            .with_min_len(1024)
+            .map(|i| {
+                if !is_network_type(self.resources[i].rtype()) {
+                    return None;
+                }
+                // The AWS provider 6 per-resource `region` argument wins over the provider's.
+                match self.resources[i].values.str("region") {
+                    Fact::Known(r) => Some(r.to_string()),
+                    _ => self.provider_region(i),
+                }
+            })
+            .collect()
     }
 
     fn provider_region(&self, id: ResId) -> Option<String> {
@@ -510,6 +536,14 @@ impl Plan {
     pub fn expr_of(&self, id: ResId, path: &[crate::value::Step<'_>]) -> Option<Expr> {
         self.config_of(id)?.expr_at(path)
     }
+}
+
+/// The indexes of [`Plan`] over its resources.
+#[derive(Default)]
+struct Indexes {
+    by_address: AddressTable,
+    instances: HashMap<(ModulePath, String), Vec<ResId>>,
+    module_children: HashMap<(ModulePath, String), Vec<ModulePath>>,
 }
 
 /// Collects resource instances from the sections of a document, first source winning.
