@@ -212,8 +212,19 @@ pub fn vpclint_bin() -> PathBuf {
 
 /// `vpclint check --format json PLAN...` with stdout discarded.
 pub fn vpclint_check(bin: &Path, plans: &[PathBuf], extra: &[&str], env: &[(&str, &str)]) -> Run {
+    vpclint_check_as(bin, "json", plans, extra, env)
+}
+
+/// `vpclint check --format FORMAT PLAN...` with stdout discarded.
+pub fn vpclint_check_as(
+    bin: &Path,
+    format: &str,
+    plans: &[PathBuf],
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> Run {
     let mut cmd = Command::new(bin);
-    cmd.arg("check").arg("--format").arg("json").args(extra);
+    cmd.arg("check").arg("--format").arg(format).args(extra);
     cmd.args(plans);
     for (k, v) in env {
         cmd.env(k, v);
@@ -455,6 +466,16 @@ pub fn bench_report(options: &ReportOptions) -> String {
         let e2e = repeat(n, || {
             vpclint_check(&bin, std::slice::from_ref(&path), &[], &[])
         });
+        // The human report is `check`'s default, and renders a snippet of the plan per finding.
+        let human = repeat(n, || {
+            vpclint_check_as(
+                &bin,
+                "human",
+                std::slice::from_ref(&path),
+                &["--no-timing"],
+                &[],
+            )
+        });
         eprintln!("[bench-report] {size}: memory");
         let mem: Vec<(&str, u64)> = ["floor", "parse", "graph", "rules", "report"]
             .iter()
@@ -470,6 +491,7 @@ pub fn bench_report(options: &ReportOptions) -> String {
             findings,
             e2e,
             mem,
+            human,
         ));
     }
 
@@ -478,23 +500,26 @@ pub fn bench_report(options: &ReportOptions) -> String {
         md,
         "Medians of CPU time (user + system: the machine may be shared). `floor` reads the file and \
          parses it into `serde::de::IgnoredAny`; `e2e` is the `vpclint check --format json PLAN` \
-         process (its wall time beside it, and the wall time over the floor: the floor runs on          one thread, vpclint reads a large plan on two); `analysis` is read + parse + graph + rules in one \
+         process (its wall time beside it, and the wall time over the floor: the floor runs on \
+         one thread, vpclint reads a large plan on two); `analysis` is read + parse + graph + rules in one \
          process, without locating and rendering the report. The stage columns are the same \
          stages run one by one in-process; `resolve alone` re-resolves the graph's reference \
-         attributes with a fresh resolver (it is part of `graph`).\n"
+         attributes with a fresh resolver (it is part of `graph`). `human wall` is the same \
+         command with `--format human`, `check`'s default, which renders a snippet of the plan for \
+         each finding.\n"
     );
     let _ = writeln!(
         md,
-        "| instances | plan size | floor | e2e | e2e / floor | analysis | analysis / floor | e2e wall | e2e wall / floor | read | parse | graph | rules | report | resolve alone | findings |"
+        "| instances | plan size | floor | e2e | e2e / floor | analysis | analysis / floor | e2e wall | e2e wall / floor | human wall | human wall / floor | read | parse | graph | rules | report | resolve alone | findings |"
     );
     let _ = writeln!(
         md,
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
-    for (size, _, bytes, floor, _, st, findings, e2e, _) in &rows {
+    for (size, _, bytes, floor, _, st, findings, e2e, _, human) in &rows {
         let _ = writeln!(
             md,
-            "| {size} | {} | {} | {} | **{:.2}x** | {} | **{:.2}x** | {} | **{:.2}x** | {} | {} | {} | {} | {} | {} | {findings} |",
+            "| {size} | {} | {} | {} | **{:.2}x** | {} | **{:.2}x** | {} | **{:.2}x** | {} | {:.2}x | {} | {} | {} | {} | {} | {} | {findings} |",
             mb(*bytes),
             ms(*floor),
             ms(e2e.cpu),
@@ -503,6 +528,8 @@ pub fn bench_report(options: &ReportOptions) -> String {
             ratio(st.analysis(), *floor),
             ms(e2e.wall),
             ratio(e2e.wall, *floor),
+            ms(human.wall),
+            ratio(human.wall, *floor),
             ms(st.read),
             ms(st.parse),
             ms(st.graph),
@@ -529,20 +556,22 @@ pub fn bench_report(options: &ReportOptions) -> String {
     );
     let _ = writeln!(
         md,
-        "| instances | plan size | e2e | e2e / size | floor | parse | graph | rules | report |"
+        "| instances | plan size | e2e | e2e / size | human | human / size | floor | parse | graph | rules | report |"
     );
     let _ = writeln!(
         md,
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
-    for (size, _, bytes, _, _, _, _, e2e, mem) in &rows {
+    for (size, _, bytes, _, _, _, _, e2e, mem, human) in &rows {
         let get = |s: &str| mem.iter().find(|(k, _)| *k == s).map_or(0, |(_, v)| *v);
         let _ = writeln!(
             md,
-            "| {size} | {} | {} | **{:.2}x** | {} | {} | {} | {} | {} |",
+            "| {size} | {} | {} | **{:.2}x** | {} | {:.2}x | {} | {} | {} | {} | {} |",
             mb(*bytes),
             mb(e2e.max_rss),
             e2e.max_rss as f64 / *bytes as f64,
+            mb(human.max_rss),
+            human.max_rss as f64 / *bytes as f64,
             mb(get("floor")),
             mb(get("parse")),
             mb(get("graph")),

@@ -1063,13 +1063,32 @@ mod tests {
             if bytes.first() != Some(&b'{') {
                 continue;
             }
-            for cut in [bytes.len(), bytes.len() * 2 / 3, bytes.len() / 3] {
+            for cut in (1..=8).map(|k| bytes.len() * k / 8) {
                 let bytes = &bytes[..cut];
                 assert_eq!(
                     model(Plan::parse_split("p", bytes, false).map(|(plan, _)| plan)),
                     model(Plan::parse_whole("p", bytes)),
                     "{} cut at {cut}",
                     path.display()
+                );
+            }
+            // Punctuation put in the wrong place, where the walk between members must refuse what
+            // one pass refuses: one byte changed at a time, at places picked by a fixed sequence.
+            let mut state = bytes.len() as u64;
+            for _ in 0..24 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let at = (state >> 33) as usize % bytes.len();
+                let with = b"\",}]{[: x\\"[(state >> 20) as usize % 10];
+                let mut changed = bytes.clone();
+                changed[at] = with;
+                assert_eq!(
+                    model(Plan::parse_split("p", &changed, false).map(|(plan, _)| plan)),
+                    model(Plan::parse_whole("p", &changed)),
+                    "{} with {:?} at {at}",
+                    path.display(),
+                    with as char
                 );
             }
         }
