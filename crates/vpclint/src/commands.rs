@@ -127,7 +127,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         ..LocateOptions::default()
     });
     let inputs = expand_inputs(&args.plans)?;
-    let freeing = free_in_background();
+    let freeing = (pool.current_num_threads() > 1).then(free_in_background);
     let check_plan = |arg: &str| -> Result<PlanReport, PlanError> {
         let plan = load(arg, &options)?;
         let outcome = {
@@ -140,8 +140,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         located.retain_findings(|f| {
             !excludes.matches(&f.address) && (!args.changed_only || touches_change(&plan, f))
         });
-        if let Err(unsent) = freeing.send(plan) {
-            drop(unsent.0);
+        match &freeing {
+            Some(freeing) => {
+                if let Err(unsent) = freeing.send(plan) {
+                    drop(unsent.0);
+                }
+            }
+            None => drop(plan),
         }
         Ok(located)
     };
@@ -269,7 +274,8 @@ fn check(args: CheckArgs) -> Result<u8, String> {
 /// Where a checked plan goes to be freed: a thread of its own. The model of a large plan is a
 /// million small allocations, and freeing them (about 40 ms for 50,000 instances) need not delay
 /// the report; the process does not wait for it at exit. One plan waits at most, so that freeing
-/// never lags far behind many plans. If the thread cannot start, plans are freed where they are.
+/// never lags far behind many plans. If the thread cannot start, plans are freed where they are;
+/// with `-j 1`, there is no such thread: one job is one thread.
 fn free_in_background() -> std::sync::mpsc::SyncSender<Plan> {
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Plan>(1);
     let _ = std::thread::Builder::new()

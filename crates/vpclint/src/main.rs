@@ -15,7 +15,17 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (v3 `mimalloc.h`; the crate names the
+/// options around it, `mi_option_use_numa_nodes` = 16, but not this one).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t =
+    libmimalloc_sys::mi_option_use_numa_nodes - 1;
+
 fn main() -> ExitCode {
+    // Reading a large plan frees, once the model is built, much of what it allocated; handed back
+    // to the system after 1 ms instead of mimalloc's 10, it no longer adds to the peak (at
+    // 100,000 instances: 290 MB to 256 MB, in the same time).
+    // SAFETY: sets an option's value, before any thread of ours is started.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1) };
     let cli = cli::Cli::parse();
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code),
