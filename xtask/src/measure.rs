@@ -418,9 +418,9 @@ fn runs_for(size: usize, quick: bool) -> usize {
     } else if size <= 10_000 {
         5
     } else {
-        // Three runs each: a run takes seconds, but on a shared machine one run can be twice
-        // as slow as the next.
-        3
+        // Five runs each: a run takes about a second, but on a shared machine one run in three
+        // can be a third slower than the next (page faults that take the kernel longer).
+        5
     }
 }
 
