@@ -1140,9 +1140,18 @@ mod tests {
                 "{text}"
             );
         }
-        let (plan, _) = Plan::parse_split("p", plans[0].as_bytes(), false).unwrap();
+        let (plan, scans) = Plan::parse_split("p", plans[0].as_bytes(), false).unwrap();
         assert_eq!(plan.resources.len(), 1);
         assert_eq!(plan.resources[0].id, "aws_vpc.a");
+        // Only the readings taken count for the text's index: the wrong guess's part is inside
+        // `planned_values`, whose reading covers it.
+        let mut ranges: Vec<_> = scans.iter().map(|scan| scan.range()).collect();
+        ranges.sort_by_key(|range| range.start);
+        assert!(ranges.len() >= 3, "{ranges:?}");
+        assert!(
+            ranges.windows(2).all(|w| w[0].end <= w[1].start),
+            "{ranges:?}"
+        );
     }
 
     /// A mapped plan whose pages are handed back to the kernel behind the reading (several times,

@@ -20,22 +20,18 @@ use serde::Deserialize;
 use crate::raw::{RawConfig, RawDocument, RawState, RawValues, RawVariable};
 use crate::text::{Cursor, TextScan};
 
-/// A member's value read at a guessed place: where it started, and its value and end, or `None`
-/// when it did not read (a wrong guess, or a malformed document).
+/// A member's value read at a guessed place: where it started, its value and end or `None` when it
+/// did not read (a wrong guess, or a malformed document), and what the reading found of the text
+/// (kept only if the guess is taken: a wrong guess's part overlaps the right readings').
 pub(crate) struct Guess<T> {
     start: usize,
     read: Option<(T, usize)>,
+    scans: Vec<TextScan>,
 }
 
 impl<T> Guess<T> {
-    /// Reads a `T` at `start`, when there is a guess, under a [`Cursor`] whose scans go to
-    /// `scans`.
-    fn read<'a>(
-        bytes: &'a [u8],
-        start: Option<usize>,
-        release: bool,
-        scans: &mut Vec<TextScan>,
-    ) -> Guess<T>
+    /// Reads a `T` at `start`, when there is a guess, under a [`Cursor`].
+    fn read<'a>(bytes: &'a [u8], start: Option<usize>, release: bool) -> Guess<T>
     where
         T: Deserialize<'a>,
     {
@@ -43,14 +39,16 @@ impl<T> Guess<T> {
             return Guess {
                 start: usize::MAX,
                 read: None,
+                scans: Vec::new(),
             };
         };
         let cursor = Cursor::start(bytes, start, release);
         let read = value_at(bytes, start).ok();
-        if let Some((_, end)) = &read {
-            scans.append(&mut cursor.finish(*end));
-        }
-        Guess { start, read }
+        let scans = match &read {
+            Some((_, end)) => cursor.finish(*end),
+            None => Vec::new(),
+        };
+        Guess { start, read, scans }
     }
 }
 
@@ -70,31 +68,26 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
     bytes: &'a [u8],
     release: bool,
 ) -> Option<Members<'a, E>> {
-    let ((guessed_changes, mut scans), (planned, prior, configuration, other_scans)) = rayon::join(
+    let (guessed_changes, (planned, prior, configuration)) = rayon::join(
         || {
-            let mut scans = Vec::new();
             let start = find_member(bytes, b"resource_changes", b'[', 0, bytes.len());
-            (
-                Guess::<Vec<E>>::read(bytes, start, release, &mut scans),
-                scans,
-            )
+            Guess::<Vec<E>>::read(bytes, start, release)
         },
         || {
-            let mut scans = Vec::new();
             // Terraform writes planned_values, resource_changes, prior_state, configuration in
             // that order: the first is near the start and the last two near the end.
             let start = find_member(bytes, b"planned_values", b'{', 0, bytes.len());
-            let planned = Guess::<RawValues<'a>>::read(bytes, start, release, &mut scans);
+            let planned = Guess::<RawValues<'a>>::read(bytes, start, release);
             let after_planned = planned.read.as_ref().map_or(0, |(_, end)| *end);
             let start = rfind_member(bytes, b"configuration", b'{', after_planned, bytes.len());
-            let configuration = Guess::<RawConfig>::read(bytes, start, release, &mut scans);
+            let configuration = Guess::<RawConfig>::read(bytes, start, release);
             let before = start.unwrap_or(bytes.len());
             let start = rfind_member(bytes, b"prior_state", b'{', after_planned, before);
-            let prior = Guess::<RawState<'a>>::read(bytes, start, release, &mut scans);
-            (planned, prior, configuration, scans)
+            let prior = Guess::<RawState<'a>>::read(bytes, start, release);
+            (planned, prior, configuration)
         },
     );
-    scans.extend(other_scans);
+    let mut scans = Vec::new();
 
     let mut document = RawDocument::<'a, IgnoredAny> {
         format_version: None,
@@ -127,17 +120,31 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
                 value_at(bytes, start),
             )?,
             "values" => set(&mut document.values, value_at(bytes, start))?,
-            "planned_values" => take(bytes, start, planned.take()?, &mut document.planned_values)?,
-            "prior_state" => take(bytes, start, prior.take()?, &mut document.prior_state)?,
+            "planned_values" => take(
+                bytes,
+                start,
+                planned.take()?,
+                &mut document.planned_values,
+                &mut scans,
+            )?,
+            "prior_state" => take(
+                bytes,
+                start,
+                prior.take()?,
+                &mut document.prior_state,
+                &mut scans,
+            )?,
             "configuration" => take(
                 bytes,
                 start,
                 configuration.take()?,
                 &mut document.configuration,
+                &mut scans,
             )?,
             "resource_changes" => {
                 let guess = guessed_changes.take()?;
                 let (read, end) = if guess.start == start {
+                    scans.extend(guess.scans);
                     guess.read?
                 } else {
                     let (entries, end) = value_at::<Option<Vec<E>>>(bytes, start).ok()?;
@@ -161,17 +168,20 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
     })
 }
 
-/// Takes a member from its guess when the guess was read at `start`, or reads it there.
+/// Takes a member from its guess when the guess was read at `start` (with what its reading found
+/// of the text), or reads it there.
 fn take<'a, T: Deserialize<'a>>(
     bytes: &'a [u8],
     start: usize,
     guess: Guess<T>,
     slot: &mut Option<T>,
+    scans: &mut Vec<TextScan>,
 ) -> Option<usize> {
     if guess.start == start {
         // A guess at the right place that did not read is a malformed document.
         let (value, end) = guess.read?;
         *slot = Some(value);
+        scans.extend(guess.scans);
         return Some(end);
     }
     // `null` reads as absent, as in one pass.

@@ -106,6 +106,11 @@ pub(crate) struct TextScan {
 }
 
 impl TextScan {
+    #[cfg(test)]
+    pub(crate) fn range(&self) -> Range<usize> {
+        self.range.clone()
+    }
+
     /// Scans `text[range]`, whose ends are character boundaries when the text is UTF-8.
     pub(crate) fn new(text: &[u8], range: Range<usize>) -> TextScan {
         let part = &text[range.clone()];
