@@ -580,7 +580,7 @@ impl<'n> Builder<'n> {
         self.insert(
             change.address,
             change.text,
-            (change.at as usize).wrapping_sub(self.text.as_ptr() as usize),
+            change.at.offset_in(self.text),
             change.action,
             change.values,
         );
@@ -645,7 +645,7 @@ impl<'n> Builder<'n> {
                     }
                 }
                 let address = parse_address(self.name, &r.address.text)?;
-                let at = offset_in(self.text, r.address.json);
+                let at = Place::of(r.address.json).offset_in(self.text);
                 let action = if address.mode == Mode::Data {
                     Action::Read
                 } else {
@@ -678,15 +678,12 @@ const SPLIT_AT_LEAST: usize = 4 << 20;
 pub(crate) struct PreparedChange<'a> {
     address: Address,
     text: String,
-    /// Where the address's JSON string is in memory: an offset once the text is known.
-    at: *const u8,
+    /// Where the address's JSON string is: an offset once the text is known.
+    at: Place,
     action: Action,
     raw: RawAfter<'a>,
     values: Values,
 }
-
-// SAFETY: `at` is only compared with the text's start, never read through.
-unsafe impl Send for PreparedChange<'_> {}
 
 /// Why an entry could not be prepared, made a [`PlanError`] once the plan's name and text are at
 /// hand ([`PrepareError::into_plan_error`]).
@@ -695,14 +692,11 @@ pub(crate) enum PrepareError {
     Value(ValueError),
 }
 
-/// A value that did not read as JSON, and where it starts in memory.
+/// A value that did not read as JSON, and where it starts.
 pub(crate) struct ValueError {
     error: serde_json::Error,
-    at: *const u8,
+    at: Place,
 }
-
-// SAFETY: as for `PreparedChange`.
-unsafe impl Send for ValueError {}
 
 impl PrepareError {
     fn into_plan_error(self, name: &str, text: &[u8]) -> PlanError {
@@ -743,7 +737,7 @@ fn prepare_change(rc: RawResourceChange<'_>) -> Result<PreparedChange<'_>, Prepa
         modelled_values(&address, &raw).map_err(PrepareError::Value)?
     };
     Ok(PreparedChange {
-        at: rc.address.json.get().as_ptr(),
+        at: Place::of(rc.address.json),
         text: rc.address.text.into_owned(),
         address,
         action,
@@ -813,9 +807,20 @@ fn address_error(name: &str, text: &str) -> PlanError {
     )
 }
 
-/// Where `json`, borrowed from `text`, starts in it.
-fn offset_in(text: &[u8], json: &RawValue) -> usize {
-    (json.get().as_ptr() as usize).wrapping_sub(text.as_ptr() as usize)
+/// Where a JSON value borrowed from a plan's text starts, kept as an address so that it can be
+/// made an offset where the text is at hand, without borrowing the text until then.
+#[derive(Clone, Copy)]
+pub(crate) struct Place(usize);
+
+impl Place {
+    fn of(json: &RawValue) -> Place {
+        Place(json.get().as_ptr() as usize)
+    }
+
+    /// The offset in `text`, which the value was borrowed from.
+    fn offset_in(self, text: &[u8]) -> usize {
+        self.0.wrapping_sub(text.as_ptr() as usize)
+    }
 }
 
 /// The values a rule may read: those of the modelled types, nothing for the others.
@@ -923,7 +928,7 @@ fn parse_value(raw: Option<&RawValue>) -> Result<Value, ValueError> {
     };
     serde_json::from_str(raw.get()).map_err(|error| ValueError {
         error,
-        at: raw.get().as_ptr(),
+        at: Place::of(raw),
     })
 }
 
@@ -931,7 +936,7 @@ impl ValueError {
     /// The error at its line and column in the plan's text.
     fn into_plan_error(self, name: &str, text: &[u8]) -> PlanError {
         let e = self.error;
-        let offset = (self.at as usize).wrapping_sub(text.as_ptr() as usize);
+        let offset = self.at.offset_in(text);
         let Some(before) = text.get(..offset) else {
             return PlanError::from_json(name, &e);
         };

@@ -141,26 +141,18 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
                 &mut document.configuration,
                 &mut scans,
             )?,
-            "resource_changes" => {
-                let guess = guessed_changes.take()?;
-                let (read, end) = if guess.start == start {
-                    scans.extend(guess.scans);
-                    guess.read?
-                } else {
-                    let (entries, end) = value_at::<Option<Vec<E>>>(bytes, start).ok()?;
-                    match entries {
-                        Some(entries) => (entries, end),
-                        // `null` reads as absent, as it does in one pass.
-                        None => return Some(end),
-                    }
-                };
-                document.resource_changes = Some(IgnoredAny);
-                changes_read = Some(read);
-                end
-            }
+            "resource_changes" => take(
+                bytes,
+                start,
+                guessed_changes.take()?,
+                &mut changes_read,
+                &mut scans,
+            )?,
             _ => value_at::<IgnoredAny>(bytes, start).ok()?.1,
         })
     })?;
+    // The entries are kept apart from the document, which only says the member was there.
+    document.resource_changes = changes_read.as_ref().map(|_| IgnoredAny);
     Some(Members {
         document,
         changes: changes_read,
@@ -278,8 +270,12 @@ fn walk_object(bytes: &[u8], mut member: impl FnMut(&str, usize) -> Option<usize
     (skip_whitespace(bytes, at) == bytes.len()).then_some(())
 }
 
+fn is_whitespace(byte: &u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
 fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
-    while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'\n' | b'\r') {
+    while bytes.get(at).is_some_and(is_whitespace) {
         at += 1;
     }
     at
@@ -339,10 +335,7 @@ fn quoted(key: &[u8]) -> Vec<u8> {
 
 /// Where the value starts when the key found at `found` is a member's key followed by `open`.
 fn member_value(bytes: &[u8], found: usize, len: usize, open: u8) -> Option<usize> {
-    let before = bytes[..found]
-        .iter()
-        .rev()
-        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))?;
+    let before = bytes[..found].iter().rev().find(|b| !is_whitespace(b))?;
     if !matches!(before, b'{' | b',') {
         return None;
     }

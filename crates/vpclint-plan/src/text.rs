@@ -90,6 +90,20 @@ fn code_point_starts(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
+/// The parts of `range` in each [`CHECKPOINT`]-byte block it meets, with the block's number.
+fn in_blocks(range: Range<usize>) -> impl Iterator<Item = (usize, Range<usize>)> {
+    let mut at = range.start;
+    std::iter::from_fn(move || {
+        (at < range.end).then(|| {
+            let block = at / CHECKPOINT;
+            let end = ((block + 1) * CHECKPOINT).min(range.end);
+            let part = at..end;
+            at = end;
+            (block, part)
+        })
+    })
+}
+
 /// What a scan of a part of a text found: whether it is UTF-8 and ASCII, its line breaks and the
 /// code points in each block. Parts scanned apart (each on the thread that read them, while they
 /// are in memory) add up to the whole text's index.
@@ -126,16 +140,12 @@ impl TextScan {
                 lone_carriage_return = true;
             }
         }
-        let mut blocks = Vec::new();
-        if !ascii {
-            let mut at = range.start;
-            while at < range.end {
-                let block = at / CHECKPOINT;
-                let end = ((block + 1) * CHECKPOINT).min(range.end);
-                blocks.push((block, code_point_starts(&text[at..end])));
-                at = end;
-            }
-        }
+        let blocks = match ascii {
+            true => Vec::new(),
+            false => in_blocks(range.clone())
+                .map(|(block, part)| (block, code_point_starts(&text[part])))
+                .collect(),
+        };
         TextScan {
             range,
             utf8,
@@ -301,12 +311,8 @@ impl SourceText {
             let mut per_block = vec![0usize; bytes.len().div_ceil(CHECKPOINT)];
             for scan in &scans {
                 if scan.ascii {
-                    let mut at = scan.range.start;
-                    while at < scan.range.end {
-                        let block = at / CHECKPOINT;
-                        let end = ((block + 1) * CHECKPOINT).min(scan.range.end);
-                        per_block[block] += end - at;
-                        at = end;
+                    for (block, part) in in_blocks(scan.range.clone()) {
+                        per_block[block] += part.len();
                     }
                 } else {
                     for &(block, count) in &scan.blocks {
@@ -356,7 +362,7 @@ impl SourceText {
 
     /// Code points before byte `offset` (a character boundary), from the nearest checkpoint.
     pub fn chars_before(&self, offset: usize) -> usize {
-        if self.char_checkpoints.is_empty() {
+        if self.is_ascii() {
             return offset;
         }
         let block = offset / CHECKPOINT;
@@ -371,11 +377,6 @@ impl SourceText {
         if let InputBytes::Mapped(_) = &self.bytes {
             release_pages(&self.bytes, 0, self.bytes.len());
         }
-    }
-
-    /// The input the text was read from.
-    pub fn input(&self) -> &InputBytes {
-        &self.bytes
     }
 }
 
