@@ -224,13 +224,8 @@ impl Emitter for HumanEmitter {
                 let text = self.render_finding(f, multi.then_some(plan.name.as_str()));
                 out.write_all(text.as_bytes())?;
                 out.write_all(b"\n")?;
-                // Snippets read scattered pages of a plan handed back to the kernel as it was
-                // read: hand them back again as we go (see `Locator::report`).
-                if i % crate::locate::RELEASE_EVERY_FINDINGS
-                    == crate::locate::RELEASE_EVERY_FINDINGS - 1
-                {
-                    f.location.file.source_text().release_pages();
-                }
+                // Snippets read the plan as locating did.
+                crate::locate::release_now_and_then(f.location.file.source_text(), i);
             }
         }
         out.write_all(self.summary(report).as_bytes())

@@ -27,8 +27,16 @@ pub use ignore_comments::{IgnoreComment, IgnoreCommentId, IgnoredRule, IGNORE_MA
 pub use plan_json::PlanJsonIndex;
 pub use suppress::{IgnoreCommentUse, SuppressedFinding};
 
-/// How many findings are located between two releases of the plan text's pages.
-pub(crate) const RELEASE_EVERY_FINDINGS: usize = 256;
+/// Hands a plan text's pages back to the kernel after every 256th finding a reader has gone
+/// through (`done` counts them from 0). Locating and rendering read one object per finding:
+/// scattered pages of a text that was handed back as it was parsed, which should not all come
+/// back to stay.
+pub(crate) fn release_now_and_then(text: &SourceText, done: usize) {
+    const EVERY: usize = 256;
+    if done % EVERY == EVERY - 1 {
+        text.release_pages();
+    }
+}
 
 /// A text findings point into: a `.tf` file or a plan JSON.
 #[derive(Debug)]
@@ -258,11 +266,7 @@ impl Locator {
             .into_iter()
             .enumerate()
             .map(|(i, finding)| {
-                // Locating reads each finding's object in the plan: scattered pages of a text that
-                // was handed back to the kernel as it was read. Hand them back again as we go.
-                if i % RELEASE_EVERY_FINDINGS == RELEASE_EVERY_FINDINGS - 1 {
-                    plan.source.release_pages();
-                }
+                release_now_and_then(&plan.source, i);
                 let location = pl.locate(&finding.address);
                 let related = finding
                     .related
