@@ -1159,6 +1159,48 @@ mod tests {
         );
     }
 
+    /// `resource_changes` is read in parts that start at guessed entry starts (tests read in
+    /// parts of 200 bytes). A guess inside a value, with the keys an entry has, is not taken: the
+    /// part before it reads on, and the model is the one pass's.
+    #[test]
+    fn entries_guessed_inside_values_are_not_taken() {
+        use super::Plan;
+        let decoy = r#"{"address":"x","mode":"managed","n":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50]}"#;
+        let change = |i: usize| {
+            format!(
+                r#"{{"address":"aws_vpc.v{i}","mode":"managed","type":"aws_vpc","name":"v{i}","change":{{"actions":["create"],"after":{{"cidr_block":"10.{i}.0.0/16","list":[{decoy},{decoy},{decoy},{decoy}]}},"after_unknown":{{"id":true}}}}}}"#
+            )
+        };
+        let changes: Vec<String> = (0..12).map(change).collect();
+        let text = format!(
+            r#"{{"format_version":"1.2","planned_values":{{"root_module":{{}}}},"resource_changes":[{}],"prior_state":{{"values":{{"root_module":{{"resources":[{{"address":"aws_vpc.old","mode":"managed","values":{{}}}},{{"address":"aws_vpc.older","mode":"managed","values":{{}}}}]}}}}}},"configuration":{{"root_module":{{}}}}}}"#,
+            changes.join(",")
+        );
+        let bytes = text.as_bytes();
+        assert!(bytes.len() > 10 * 200);
+        let (plan, scans) = Plan::parse_split("p", bytes, false).unwrap();
+        assert_eq!(plan.resources.len(), 14);
+        assert_eq!(
+            model(Ok(plan)),
+            model(Plan::parse_whole("p", bytes)),
+            "{text}"
+        );
+        let mut ranges: Vec<_> = scans.iter().map(|scan| scan.range()).collect();
+        ranges.sort_by_key(|range| range.start);
+        assert!(
+            ranges.windows(2).all(|w| w[0].end <= w[1].start),
+            "{ranges:?}"
+        );
+        // Cut inside the entries, or with an entry changed: the same error as one pass.
+        for cut in (1..40).map(|k| bytes.len() * k / 40) {
+            assert_eq!(
+                model(Plan::parse_split("p", &bytes[..cut], false).map(|(plan, _)| plan)),
+                model(Plan::parse_whole("p", &bytes[..cut])),
+                "cut at {cut}"
+            );
+        }
+    }
+
     /// A mapped plan whose pages are handed back to the kernel behind the reading (several times,
     /// for a plan of a few release steps) reads as one pass reads it, and its text is indexed as a
     /// scan of the whole text indexes it.

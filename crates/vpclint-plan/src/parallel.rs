@@ -10,6 +10,10 @@
 //! document is read by serde_json or by the walk, which checks the punctuation; anything the walk
 //! does not expect makes the caller read the text again in one pass, whose error is the one to
 //! report.
+//!
+//! `resource_changes`, about half of a plan and most of the work, is read in parts from guessed
+//! entry starts, by both threads ([`Entries`]), with the same rule: a part is taken only where it
+//! starts exactly where the reading of the parts before it ended.
 
 use std::collections::BTreeMap;
 
@@ -68,10 +72,14 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
     bytes: &'a [u8],
     release: bool,
 ) -> Option<Members<'a, E>> {
-    let (guessed_changes, (planned, prior, configuration)) = rayon::join(
+    let entries = std::sync::OnceLock::<Entries<'a, E>>::new();
+    let ((), (planned, prior, configuration)) = rayon::join(
         || {
-            let start = find_member(bytes, b"resource_changes", b'[', 0, bytes.len());
-            Guess::<Vec<E>>::read(bytes, start, release)
+            if let Some(start) = find_member(bytes, b"resource_changes", b'[', 0, bytes.len()) {
+                entries
+                    .get_or_init(|| Entries::new(bytes, start, release))
+                    .read_parts();
+            }
         },
         || {
             // Terraform writes planned_values, resource_changes, prior_state, configuration in
@@ -84,9 +92,19 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
             let before = start.unwrap_or(bytes.len());
             let start = rfind_member(bytes, b"prior_state", b'{', after_planned, before);
             let prior = Guess::<RawState<'a>>::read(bytes, start, release);
+            // Then help with the entries of `resource_changes`, which come before prior_state.
+            if let Some(entries) = entries.get() {
+                entries.limit(start.unwrap_or(before));
+                entries.read_parts();
+            }
             (planned, prior, configuration)
         },
     );
+    // Once both threads are done with the parts.
+    let guessed_changes = match entries.get() {
+        Some(entries) => entries.gather(),
+        None => Guess::read(bytes, None, release),
+    };
     let mut scans = Vec::new();
 
     let mut document = RawDocument::<'a, IgnoredAny> {
@@ -158,6 +176,203 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
         changes: changes_read,
         scans,
     })
+}
+
+/// `resource_changes` is read in parts of about this many bytes, taken in turn by whichever thread is
+/// free: its entries are most of the work of reading a plan, the other members are read beside
+/// them, and the thread that finishes those takes the remaining parts. Tests read in small parts,
+/// so that every fixture is read in many.
+const PART: usize = if cfg!(test) { 200 } else { 2 << 20 };
+
+/// What starts an entry of `resource_changes` other than the first, in Terraform's compact output:
+/// a guess, as the same text can occur inside a value.
+const ENTRY_START: &[u8] = br#"},{"address":""#;
+
+/// The entries of the array at `open`, read in parts. Part `k` starts at [`Entries::boundary`]`(k)`,
+/// a guessed entry start near `open + k * PART`, and reads entries until it is exactly at the next
+/// part's start, or at the array's end; a part whose reading passes over its stop (a guess inside
+/// a value) reads on to the end. [`Entries::gather`] then walks the array from its `[`, taking a
+/// part only where it starts exactly where the walk is, which makes its start an entry's start,
+/// and reading itself what no part taken covers: every byte between `[` and `]` is read once, by
+/// serde_json, whatever the guesses were.
+struct Entries<'a, E> {
+    bytes: &'a [u8],
+    open: usize,
+    release: bool,
+    finder: memmem::Finder<'static>,
+    next: std::sync::atomic::AtomicUsize,
+    /// No part starting at or past this is taken: the array's end once a part reached it, or a
+    /// member known to come after it.
+    limit: std::sync::atomic::AtomicUsize,
+    parts: std::sync::Mutex<Vec<Part<E>>>,
+}
+
+struct Part<E> {
+    start: usize,
+    /// `None` when it did not read.
+    read: Option<PartRead<E>>,
+}
+
+/// What a reading of entries gave.
+struct PartRead<E> {
+    entries: Vec<E>,
+    /// Where it stopped: at the next part's start, or just past the array's `]`.
+    end: usize,
+    /// Whether it stopped at the array's end.
+    closed: bool,
+    /// What it found of the text.
+    scans: Vec<TextScan>,
+}
+
+impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
+    fn new(bytes: &'a [u8], open: usize, release: bool) -> Self {
+        Entries {
+            bytes,
+            open,
+            release,
+            finder: memmem::Finder::new(ENTRY_START),
+            next: 0.into(),
+            limit: usize::MAX.into(),
+            parts: Default::default(),
+        }
+    }
+
+    /// No part starts at or after `at`.
+    fn limit(&self, at: usize) {
+        self.limit
+            .fetch_min(at, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Where part `k` starts (part 0 at the `[`); `None` when there is no such part. Depends only on
+    /// the text and `k`, so that a part's stop and the next part's start agree.
+    fn boundary(&self, k: usize) -> Option<usize> {
+        if k == 0 {
+            return Some(self.open);
+        }
+        let mut from = self.open.checked_add(k.checked_mul(PART)?)?;
+        let end = self.bytes.len().min(from.saturating_add(16 * PART));
+        while from < end {
+            let found = from + self.finder.find(&self.bytes[from..end])?;
+            // At the `{`, when the address is followed by a key only entries have next.
+            let start = found + 2;
+            let after_address = string_end(self.bytes, start + ENTRY_START.len() - 3)?;
+            let next = &self.bytes[after_address..];
+            if [
+                &b",\"mode\":"[..],
+                b",\"module_address\":",
+                b",\"previous_address\":",
+            ]
+            .iter()
+            .any(|key| next.starts_with(key))
+            {
+                return Some(start);
+            }
+            from = found + 1;
+        }
+        None
+    }
+
+    /// Takes parts in turn until there are none left.
+    fn read_parts(&self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        loop {
+            let k = self.next.fetch_add(1, Relaxed);
+            let Some(start) = self.boundary(k) else {
+                return;
+            };
+            if start >= self.limit.load(Relaxed) {
+                return;
+            }
+            let read = self.read_part(start, self.boundary(k + 1));
+            if let Some(read) = read.as_ref().filter(|read| read.closed) {
+                self.limit(read.end);
+            }
+            let failed = read.is_none();
+            self.parts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(Part { start, read });
+            if failed {
+                return;
+            }
+        }
+    }
+
+    /// Reads the entries from `start` until `stop` or the array's end.
+    fn read_part(&self, start: usize, mut stop: Option<usize>) -> Option<PartRead<E>> {
+        let bytes = self.bytes;
+        let cursor = Cursor::start(bytes, start, self.release);
+        let mut entries = Vec::new();
+        let stopped = |entries, end, closed, cursor: Cursor<'_>| {
+            Some(PartRead {
+                entries,
+                end,
+                closed,
+                scans: cursor.finish(end),
+            })
+        };
+        let mut at = start;
+        if at == self.open {
+            at = skip_whitespace(bytes, at + 1);
+            if bytes.get(at) == Some(&b']') {
+                return stopped(entries, at + 1, true, cursor);
+            }
+        }
+        loop {
+            match stop {
+                Some(stop) if at == stop => return stopped(entries, at, false, cursor),
+                // The stop was inside an entry: read on to the end.
+                Some(past) if at > past => stop = None,
+                _ => {}
+            }
+            let (entry, end) = value_at::<E>(bytes, at).ok()?;
+            entries.push(entry);
+            at = skip_whitespace(bytes, end);
+            match bytes.get(at) {
+                Some(b',') => at = skip_whitespace(bytes, at + 1),
+                Some(b']') => return stopped(entries, at + 1, true, cursor),
+                _ => return None,
+            }
+        }
+    }
+
+    /// The array read as one guess: walked from its `[`, taking each part that starts exactly where
+    /// the walk is (the start of an entry, or the array's end) and reading itself what no part
+    /// covers. `None` in the guess when the array does not read.
+    fn gather(&self) -> Guess<Vec<E>> {
+        let mut parts = std::mem::take(&mut *self.parts.lock().unwrap_or_else(|e| e.into_inner()));
+        parts.retain(|part| part.read.is_some());
+        parts.sort_by_key(|part| part.start);
+        let mut parts = parts.into_iter().peekable();
+        let mut entries = Vec::new();
+        let mut scans = Vec::new();
+        let mut at = self.open;
+        let read = loop {
+            while parts.next_if(|part| part.start < at).is_some() {}
+            let taken = match parts.next_if(|part| part.start == at) {
+                Some(part) => part.read,
+                None => self.read_part(at, parts.peek().map(|part| part.start)),
+            };
+            let Some(mut read) = taken else {
+                break None;
+            };
+            if entries.is_empty() {
+                entries = read.entries;
+            } else {
+                entries.append(&mut read.entries);
+            }
+            scans.extend(read.scans);
+            at = read.end;
+            if read.closed {
+                break Some((entries, at));
+            }
+        };
+        Guess {
+            start: self.open,
+            read,
+            scans,
+        }
+    }
 }
 
 /// Takes a member from its guess when the guess was read at `start` (with what its reading found
