@@ -72,13 +72,24 @@ pub struct Outcome {
 
 /// Runs the selected rules over a network.
 pub fn run(network: &Network<'_>, options: &RuleOptions) -> Outcome {
-    let mut ctx = Context::new(network, options);
-    for rule in registry::RULES {
-        if options.is_enabled(rule.meta()) {
+    use rayon::prelude::*;
+    // Rules only read the network: each runs on a context of its own, in parallel. Collected in the
+    // registry's order, they give what running them one after another gives.
+    let contexts: Vec<Context<'_, '_>> = registry::RULES
+        .par_iter()
+        .filter(|rule| options.is_enabled(rule.meta()))
+        .map(|rule| {
+            let mut ctx = Context::new(network, options);
             rule.check(&mut ctx);
-        }
+            ctx
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut unchecked = Vec::new();
+    for ctx in contexts {
+        findings.extend(ctx.findings);
+        unchecked.extend(ctx.unchecked);
     }
-    let mut findings = ctx.findings;
     for f in &mut findings {
         if let Some(severity) = options.severity_override(f.rule) {
             f.severity = severity;
@@ -87,7 +98,6 @@ pub fn run(network: &Network<'_>, options: &RuleOptions) -> Outcome {
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
-    let mut unchecked = ctx.unchecked;
     unchecked.sort();
     unchecked.dedup();
     Outcome {
