@@ -86,11 +86,11 @@ impl ModulePath {
         let mut iter = segments.into_iter().peekable();
         while let Some(seg) = iter.next() {
             match seg {
-                Segment::Attr(m) if m == "module" => {}
+                Segment::Attr("module") => {}
                 _ => return None,
             }
             let name = match iter.next()? {
-                Segment::Attr(name) => name,
+                Segment::Attr(name) => name.to_string(),
                 Segment::Index(_) => return None,
             };
             let key = match iter.peek() {
@@ -140,48 +140,49 @@ pub struct Address {
 impl Address {
     /// Parses a full instance address. Returns `None` for text that is not one.
     pub fn parse(text: &str) -> Option<Address> {
+        // Read for every instance of a plan: the segments borrow the text, and only what the
+        // address keeps is allocated.
         let segments = parse_traversal(text)?;
+        let mut segments = segments.into_iter().peekable();
         let mut module = Vec::new();
-        let mut i = 0;
-        while i < segments.len() {
-            match &segments[i] {
-                Segment::Attr(m) if m == "module" => {
-                    let Some(Segment::Attr(name)) = segments.get(i + 1) else {
-                        return None;
-                    };
-                    let key = match segments.get(i + 2) {
-                        Some(Segment::Index(k)) => Some(k.clone()),
-                        _ => None,
-                    };
-                    i += if key.is_some() { 3 } else { 2 };
-                    module.push(ModuleStep {
-                        name: name.clone(),
-                        key,
-                    });
-                }
-                _ => break,
-            }
+        while segments
+            .next_if(|s| *s == Segment::Attr("module"))
+            .is_some()
+        {
+            let Some(Segment::Attr(name)) = segments.next() else {
+                return None;
+            };
+            let key = match segments.next_if(|s| matches!(s, Segment::Index(_))) {
+                Some(Segment::Index(k)) => Some(k),
+                _ => None,
+            };
+            module.push(ModuleStep {
+                name: name.to_string(),
+                key,
+            });
         }
-        let rest = &segments[i..];
-        let (mode, rest) = match rest.first() {
-            Some(Segment::Attr(d)) if d == "data" => (Mode::Data, &rest[1..]),
-            _ => (Mode::Managed, rest),
+        let mode = match segments.next_if(|s| *s == Segment::Attr("data")) {
+            Some(_) => Mode::Data,
+            None => Mode::Managed,
         };
-        let (rtype, name, key) = match rest {
-            [Segment::Attr(t), Segment::Attr(n)] => (t.clone(), n.clone(), None),
-            [Segment::Attr(t), Segment::Attr(n), Segment::Index(k)] => {
-                (t.clone(), n.clone(), Some(k.clone()))
-            }
-            _ => return None,
+        let (Some(Segment::Attr(rtype)), Some(Segment::Attr(name))) =
+            (segments.next(), segments.next())
+        else {
+            return None;
         };
-        if !is_identifier(&rtype) || !is_identifier(&name) {
+        let key = match segments.next() {
+            None => None,
+            Some(Segment::Index(k)) => Some(k),
+            Some(Segment::Attr(_)) => return None,
+        };
+        if segments.next().is_some() || !is_identifier(rtype) || !is_identifier(name) {
             return None;
         }
         Some(Address {
             module: ModulePath(module),
             mode,
-            rtype,
-            name,
+            rtype: rtype.to_string(),
+            name: name.to_string(),
             key,
         })
     }
@@ -211,10 +212,10 @@ impl fmt::Display for Address {
     }
 }
 
-/// One step of a traversal: `.name` or `[key]`.
+/// One step of a traversal: `.name` (borrowed from the text) or `[key]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    Attr(String),
+pub enum Segment<'a> {
+    Attr(&'a str),
     Index(InstanceKey),
 }
 
@@ -225,7 +226,7 @@ fn is_identifier(s: &str) -> bool {
 }
 
 /// Splits `a.b[0]["k"].c` into segments. Returns `None` on malformed text.
-pub fn parse_traversal(text: &str) -> Option<Vec<Segment>> {
+pub fn parse_traversal(text: &str) -> Option<Vec<Segment<'_>>> {
     let bytes = text.as_bytes();
     let mut segments = Vec::new();
     let mut i = 0;
@@ -251,7 +252,7 @@ pub fn parse_traversal(text: &str) -> Option<Vec<Segment>> {
                 if name.is_empty() || name.contains(['"', ']', ' ']) {
                     return None;
                 }
-                segments.push(Segment::Attr(name.to_string()));
+                segments.push(Segment::Attr(name));
                 expect_name = false;
             }
             _ => return None,

@@ -766,13 +766,13 @@ impl ParsedRefs {
                 ));
             };
             let attr = |i: usize| match segments.get(i) {
-                Some(Segment::Attr(a)) => Some(a.clone()),
+                Some(Segment::Attr(a)) => Some(a.to_string()),
                 _ => None,
             };
             let Some(Segment::Attr(root)) = segments.first() else {
                 continue;
             };
-            match root.as_str() {
+            match *root {
                 "count" => parsed.count_index |= attr(1).as_deref() == Some("index"),
                 "each" => match attr(1).as_deref() {
                     Some("key") => parsed.each_key = true,
@@ -811,7 +811,7 @@ impl ParsedRefs {
                 }
                 "path" | "terraform" | "self" | "null" | "true" | "false" => {}
                 _ => {
-                    let (local, next) = if root == "data" {
+                    let (local, next) = if *root == "data" {
                         match (attr(1), attr(2)) {
                             (Some(t), Some(n)) => (format!("data.{t}.{n}"), 3),
                             _ => continue,
