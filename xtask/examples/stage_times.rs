@@ -50,7 +50,7 @@ fn main() {
     let path = PathBuf::from(
         std::env::args()
             .nth(1)
-            .expect("usage: stage_times PLAN [parse]"),
+            .expect("usage: stage_times PLAN [parse|graph]"),
     );
     if std::env::args().nth(2).as_deref() == Some("parse") {
         // Parsing alone, a few times over, for a profiler.
@@ -62,6 +62,16 @@ fn main() {
                 converted_from_binary: false,
             };
             timed("parse", || xtask::stages::parse(input));
+        }
+        return;
+    }
+    if std::env::args().nth(2).as_deref() == Some("graph") {
+        // The graph and rules alone, a few times over, for a profiler.
+        let input = xtask::stages::read(&path);
+        let plan = xtask::stages::parse(input);
+        for _ in 0..5 {
+            let network = timed("graph", || xtask::stages::graph(&plan));
+            timed("rules", || xtask::stages::rules(&network));
         }
         return;
     }
