@@ -158,12 +158,12 @@ impl ConfigResource {
     ///
     /// An attribute-as-block (`route`, `ingress`, `egress`) is one expression for all its elements:
     /// when the walk meets an expression before the path ends, that expression is returned.
-    pub fn expr_at(&self, path: &[crate::value::Step<'_>]) -> Option<Expr> {
+    pub fn expr_at(&self, path: &[crate::value::Step<'_>]) -> Option<&Expr> {
         use crate::value::Step;
         let mut node = &self.expressions;
         for step in path {
             if let ExprTree::Expr(expr) = node {
-                return Some(Expr::clone(expr));
+                return Some(expr);
             }
             node = match (node, step) {
                 (ExprTree::Object(members), Step::Key(k)) => {
@@ -177,7 +177,7 @@ impl ConfigResource {
             };
         }
         match node {
-            ExprTree::Expr(expr) => Some(Expr::clone(expr)),
+            ExprTree::Expr(expr) => Some(expr),
             _ => None,
         }
     }
@@ -255,6 +255,15 @@ impl Config {
         let mut module = &self.root;
         for name in calls {
             module = &module.calls.get(*name)?.module;
+        }
+        Some(module)
+    }
+
+    /// The module a module instance is an instance of.
+    pub fn module_of(&self, instance: &crate::address::ModulePath) -> Option<&ConfigModule> {
+        let mut module = &self.root;
+        for step in &instance.0 {
+            module = &module.calls.get(&step.name)?.module;
         }
         Some(module)
     }

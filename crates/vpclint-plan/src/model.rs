@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use serde_json::value::RawValue;
@@ -180,10 +179,10 @@ pub struct Plan {
     pub source: Arc<crate::text::SourceText>,
     by_address: AddressTable,
     /// Instances of each resource by module instance and local address, sorted by key.
-    instances: HashMap<(ModulePath, String), Vec<ResId>>,
+    instances: InModuleMap<Vec<ResId>>,
     /// Module instances that hold at least one resource (with all their ancestors), by their
     /// parent instance and call name, sorted.
-    module_children: HashMap<(ModulePath, String), Vec<ModulePath>>,
+    module_children: InModuleMap<Vec<ModulePath>>,
 }
 
 impl Plan {
@@ -389,8 +388,8 @@ impl Plan {
             variables,
             source: Arc::default(),
             by_address: AddressTable::default(),
-            instances: HashMap::new(),
-            module_children: HashMap::new(),
+            instances: InModuleMap::default(),
+            module_children: InModuleMap::default(),
         };
         // Independent too: the indexes read the addresses, the regions the values and the
         // configuration.
@@ -463,26 +462,38 @@ impl Plan {
     /// The instances of `local` (`aws_subnet.a`) in a module instance, sorted by key.
     pub fn instances(&self, module: &ModulePath, local: &str) -> &[ResId] {
         self.instances
-            .get(&(module.clone(), local.to_string()))
+            .get(&InModule(module, local))
             .map_or(&[], Vec::as_slice)
     }
 
     /// The instances of module call `name` under `parent` that the plan has resources in.
     pub fn module_instances_of(&self, parent: &ModulePath, name: &str) -> Vec<ModulePath> {
         self.module_children
-            .get(&(parent.clone(), name.to_string()))
+            .get(&InModule(parent, name))
             .cloned()
             .unwrap_or_default()
     }
 
     /// The configuration block of a resource instance, when the plan has one.
     pub fn config_of(&self, id: ResId) -> Option<&ConfigResource> {
-        let r = &self.resources[id];
-        let calls = r.address.module.call_names();
-        self.config
-            .module(&calls)?
-            .resources
-            .get(&r.address.local_resource())
+        let address = &self.resources[id].address;
+        let module = self.config.module_of(&address.module)?;
+        // Asked for most instances, often several times: the key is built on the stack.
+        let mut key = [0u8; 256];
+        let mut len = 0;
+        let parts: [&str; 4] = match address.mode {
+            Mode::Managed => ["", &address.rtype, ".", &address.name],
+            Mode::Data => ["data.", &address.rtype, ".", &address.name],
+        };
+        for part in parts {
+            let Some(slot) = key.get_mut(len..len + part.len()) else {
+                return module.resources.get(&address.local_resource());
+            };
+            slot.copy_from_slice(part.as_bytes());
+            len += part.len();
+        }
+        let key = std::str::from_utf8(&key[..len]).ok()?;
+        module.resources.get(key)
     }
 
     /// Each instance's AWS region, for the modelled types.
@@ -533,7 +544,7 @@ impl Plan {
         self.variables.get(name)
     }
 
-    pub fn expr_of(&self, id: ResId, path: &[crate::value::Step<'_>]) -> Option<Expr> {
+    pub fn expr_of(&self, id: ResId, path: &[crate::value::Step<'_>]) -> Option<&Expr> {
         self.config_of(id)?.expr_at(path)
     }
 }
@@ -542,8 +553,23 @@ impl Plan {
 #[derive(Default)]
 struct Indexes {
     by_address: AddressTable,
-    instances: HashMap<(ModulePath, String), Vec<ResId>>,
-    module_children: HashMap<(ModulePath, String), Vec<ModulePath>>,
+    instances: InModuleMap<Vec<ResId>>,
+    module_children: InModuleMap<Vec<ModulePath>>,
+}
+
+/// A map keyed by a module instance and a name in it, looked up without copying either
+/// ([`InModule`]).
+type InModuleMap<V> = hashbrown::HashMap<(ModulePath, String), V, foldhash::fast::RandomState>;
+
+/// A key of an [`InModuleMap`], borrowed: it hashes as the tuple of its owned parts does (a
+/// reference hashes as what it points at, a `&str` as a `String`).
+#[derive(Hash)]
+struct InModule<'a>(&'a ModulePath, &'a str);
+
+impl hashbrown::Equivalent<(ModulePath, String)> for InModule<'_> {
+    fn equivalent(&self, key: &(ModulePath, String)) -> bool {
+        *self.0 == key.0 && self.1 == key.1
+    }
 }
 
 /// Collects resource instances from the sections of a document, first source winning.

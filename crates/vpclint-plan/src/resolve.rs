@@ -9,6 +9,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::Arc;
@@ -141,6 +142,10 @@ pub struct Resolver<'p> {
     output_cache: RefCell<HashMap<(ModulePath, String), Referents>>,
     var_cache: RefCell<HashMap<(ModulePath, String), Referents>>,
     visiting: RefCell<HashSet<(ModulePath, String)>>,
+    /// The references of each expression evaluated, parsed once: the instances of a `count` or
+    /// `for_each` resource share their expressions. Keyed by the expression's place in the plan's
+    /// configuration, which outlives the resolver (`'p`).
+    parsed: RefCell<HashMap<*const Expr, Rc<ParsedRefs>>>,
 }
 
 impl<'p> Resolver<'p> {
@@ -156,6 +161,7 @@ impl<'p> Resolver<'p> {
             output_cache: RefCell::default(),
             var_cache: RefCell::default(),
             visiting: RefCell::default(),
+            parsed: RefCell::default(),
         }
     }
 
@@ -259,7 +265,7 @@ impl<'p> Resolver<'p> {
             each_key,
             each_owner: Some(res),
         };
-        let referents = match self.eval(&r.address.module, &expr, &ctx, depth) {
+        let referents = match self.eval(&r.address.module, expr, &ctx, depth) {
             Ok(referents) => referents,
             Err(reason) => return Resolution::Unknown(reason),
         };
@@ -373,8 +379,19 @@ impl<'p> Resolver<'p> {
         links
     }
 
+    /// The references of `expr`, parsed.
+    fn parsed(&self, expr: &'p Expr) -> Result<Rc<ParsedRefs>, String> {
+        let key: *const Expr = expr;
+        if let Some(parsed) = self.parsed.borrow().get(&key) {
+            return Ok(Rc::clone(parsed));
+        }
+        let parsed = Rc::new(ParsedRefs::parse(&expr.references)?);
+        self.parsed.borrow_mut().insert(key, Rc::clone(&parsed));
+        Ok(parsed)
+    }
+
     /// Evaluates the references of an expression in a module instance.
-    fn eval(&self, module: &ModulePath, expr: &Expr, ctx: &Ctx, depth: u32) -> Referents {
+    fn eval(&self, module: &ModulePath, expr: &'p Expr, ctx: &Ctx, depth: u32) -> Referents {
         if depth >= MAX_DEPTH {
             return Err("reference chain too deep".into());
         }
@@ -385,7 +402,7 @@ impl<'p> Resolver<'p> {
                 return Ok(out);
             }
         }
-        let parsed = ParsedRefs::parse(&expr.references)?;
+        let parsed = self.parsed(expr)?;
         for (local, group) in &parsed.resources {
             let instances = self.plan.instances(module, local);
             for id in select_instances(self.plan, instances, group, &parsed, ctx) {
@@ -606,10 +623,10 @@ impl<'p> Resolver<'p> {
         let (Some(owner), Some(key)) = (ctx.each_owner, ctx.each_key.as_ref()) else {
             return Err("each.value outside a resource with for_each".into());
         };
-        let Some(for_each) = self.plan.config_of(owner).and_then(|c| c.for_each.clone()) else {
+        let Some(for_each) = self.plan.config_of(owner).and_then(|c| c.for_each.as_ref()) else {
             return Err("each.value without a for_each expression".into());
         };
-        let all = self.eval(module, &for_each, &Ctx::default(), depth)?;
+        let all = self.eval(module, for_each, &Ctx::default(), depth)?;
         let wanted_key = InstanceKey::Str(key.clone());
         let matching: BTreeSet<Referent> = all
             .into_iter()
