@@ -13,7 +13,7 @@ use crate::config::{Config, ConfigResource, Expr};
 use crate::error::{PlanError, PlanErrorKind};
 use crate::raw::{RawDocument, RawModule, RawResourceChange};
 use crate::text::TextScan;
-use crate::value::{Fact, Values};
+use crate::value::{Fact, Kept, Values};
 
 /// Index of a resource instance in [`Plan::resources`].
 pub type ResId = usize;
@@ -345,7 +345,7 @@ impl Plan {
             (doc.planned_values, doc.prior_state, doc.values);
         let (config, built) = rayon::join(
             || Config::from_raw(doc.configuration),
-            || -> Result<(Vec<Resource>, Vec<String>), PlanError> {
+            || -> Result<(Vec<Resource>, Vec<String>, AddressTable), PlanError> {
                 let mut builder = Builder::new(name, bytes);
                 // Values come first from resource_changes, then planned_values; prior_state and
                 // the state file's values add the existing resources and data sources the plan
@@ -365,18 +365,28 @@ impl Plan {
                 // In document order, which Terraform mostly writes sorted: the sort finds the
                 // sorted runs. Positions are sorted, then the resources are moved into place
                 // along the permutation's cycles: no second list of every resource.
-                let mut resources = builder.resources.list;
+                let InOrder {
+                    list: mut resources,
+                    index: by_address,
+                } = builder.resources;
                 let mut order: Vec<usize> = (0..resources.len()).collect();
                 {
                     use rayon::slice::ParallelSliceMut;
                     let resources = &resources;
                     order.par_sort_by(|&a, &b| resources[a].address.cmp(&resources[b].address));
                 }
+                // The table of addresses the builder kept, its positions moved along: the
+                // addresses, and so their hashes, are the same.
+                let mut moved_to = vec![0; order.len()];
+                for (to, &from) in order.iter().enumerate() {
+                    moved_to[from] = to;
+                }
+                let by_address = by_address.moved(&moved_to);
                 permute_in_place(&mut resources, &mut order);
-                Ok((resources, builder.deleted))
+                Ok((resources, builder.deleted, by_address))
             },
         );
-        let (resources, deleted) = built?;
+        let (resources, deleted, by_address) = built?;
         let mut plan = Plan {
             name: name.to_string(),
             kind,
@@ -387,14 +397,13 @@ impl Plan {
             config,
             variables,
             source: Arc::default(),
-            by_address: AddressTable::default(),
+            by_address,
             instances: InModuleMap::default(),
             module_children: InModuleMap::default(),
         };
         // Independent too: the indexes read the addresses, the regions the values and the
         // configuration.
         let (regions, indexes) = rayon::join(|| plan.regions(), || Plan::index(&plan.resources));
-        plan.by_address = indexes.by_address;
         plan.instances = indexes.instances;
         plan.module_children = indexes.module_children;
         for (resource, region) in plan.resources.iter_mut().zip(regions) {
@@ -407,7 +416,6 @@ impl Plan {
     fn index(resources: &[Resource]) -> Indexes {
         let mut indexes = Indexes::default();
         let mut modules = std::collections::BTreeSet::new();
-        indexes.by_address.reserve(resources);
         // Resources are sorted by address: the instances of one resource are contiguous, and so
         // are the resources of one module instance. Keys are built once per group.
         let mut start = 0;
@@ -436,9 +444,6 @@ impl Plan {
                     modules.insert(path.clone());
                     path.0.pop();
                 }
-            }
-            for i in start..end {
-                indexes.by_address.insert(resources, &resources[i].id, i);
             }
             start = end;
         }
@@ -552,7 +557,6 @@ impl Plan {
 /// The indexes of [`Plan`] over its resources.
 #[derive(Default)]
 struct Indexes {
-    by_address: AddressTable,
     instances: InModuleMap<Vec<ResId>>,
     module_children: InModuleMap<Vec<ModulePath>>,
 }
@@ -854,10 +858,17 @@ fn modelled_values(address: &Address, raw: &RawAfter<'_>) -> Result<Values, Valu
     if !is_network_type(&address.rtype) {
         return Ok(Values::default());
     }
-    Ok(Values::compacted(
-        parse_value(raw.after)?,
-        parse_value(raw.unknown)?,
-        parse_value(raw.sensitive)?,
+    let read = |raw: Option<&RawValue>, kept| match raw {
+        None => Ok(Value::Null),
+        Some(raw) => crate::value::read_compacted(raw.get(), kept).map_err(|error| ValueError {
+            error,
+            at: Place::of(raw),
+        }),
+    };
+    Ok(Values::new(
+        read(raw.after, Kept::Values)?,
+        read(raw.unknown, Kept::Marks)?,
+        read(raw.sensitive, Kept::Marks)?,
     ))
 }
 
@@ -913,11 +924,13 @@ impl AddressTable {
         });
     }
 
-    fn reserve(&mut self, list: &[Resource]) {
-        let hasher = &self.hasher;
-        self.table.reserve(list.len(), |&i| {
-            std::hash::BuildHasher::hash_one(hasher, &list[i].id)
-        });
+    /// The table over the same list reordered, where the resource at position `p` moved to
+    /// `moved_to[p]`.
+    fn moved(mut self, moved_to: &[ResId]) -> AddressTable {
+        for position in self.table.iter_mut() {
+            *position = moved_to[*position];
+        }
+        self
     }
 }
 

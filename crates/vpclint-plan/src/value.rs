@@ -149,21 +149,6 @@ impl Values {
         *self = Values::new(trees.after, trees.unknown, trees.sensitive);
     }
 
-    /// Like [`Values::new`], for a plan's resources: leaves out the attributes no rule reads
-    /// ([`DROPPED_ATTRIBUTES`]) and what no query can tell apart from its absence: null
-    /// attributes of `after` (a null reads as absent, like a missing one) and the members of the
-    /// mark trees that mark nothing (no `true` under them). Each top-level object is rebuilt at
-    /// its exact size: a large plan holds tens of thousands of these.
-    pub fn compacted(after: Value, unknown: Value, sensitive: Value) -> Self {
-        let keep_after = |k: &str, v: &Value| !v.is_null() && !DROPPED_ATTRIBUTES.contains(&k);
-        let keep_mark = |k: &str, v: &Value| any_true(v) && !DROPPED_ATTRIBUTES.contains(&k);
-        Values::new(
-            retain_exact(after, keep_after),
-            retain_exact(unknown, keep_mark),
-            retain_exact(sensitive, keep_mark),
-        )
-    }
-
     /// Reads the value at `path`.
     pub fn get(&self, path: &[Step<'_>]) -> Fact<&Value> {
         if let Some(Step::Key(k)) = path.first() {
@@ -274,7 +259,7 @@ impl Values {
 }
 
 /// Top-level attributes of network resources that no rule reads, left out when a plan is read
-/// ([`Values::compacted`]): tags are most of a typical resource's values. Reading one is a bug
+/// ([`read_compacted`]): tags are most of a typical resource's values. Reading one is a bug
 /// that debug builds catch.
 pub const DROPPED_ATTRIBUTES: &[&str] = &["tags", "tags_all", "timeouts"];
 
@@ -286,6 +271,88 @@ fn any_true(v: &Value) -> bool {
         Value::Array(items) => items.iter().any(any_true),
         Value::Object(map) => map.values().any(any_true),
         _ => false,
+    }
+}
+
+/// Which top-level members of a resource's trees are kept when a plan is read ([`read_compacted`]):
+/// not the attributes no rule reads ([`DROPPED_ATTRIBUTES`]), nor what no query can tell apart from
+/// its absence: null attributes of `after` (a null reads as absent, like a missing one) and the
+/// members of the mark trees that mark nothing (no `true` under them).
+#[derive(Clone, Copy)]
+pub(crate) enum Kept {
+    /// `after`: the attributes that are set.
+    Values,
+    /// `after_unknown`, `after_sensitive`: the members that mark something.
+    Marks,
+}
+
+impl Kept {
+    fn keeps(self, key: &str, value: &Value) -> bool {
+        !DROPPED_ATTRIBUTES.contains(&key)
+            && match self {
+                Kept::Values => !value.is_null(),
+                Kept::Marks => any_true(value),
+            }
+    }
+}
+
+/// Reads the JSON text of one of a resource's trees, keeping the top-level members `kept` keeps, in
+/// one pass: the attributes no rule reads are skipped unread, and the object is built once, at its
+/// exact size (a large plan holds tens of thousands of these). Terraform writes the members sorted; an object whose keys are not (so may repeat) is
+/// read whole and then compacted, so that a repeated key's last value wins as in a map.
+pub(crate) fn read_compacted(text: &str, kept: Kept) -> Result<Value, serde_json::Error> {
+    if text.trim_start().starts_with('{') {
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let members = serde::de::DeserializeSeed::deserialize(KeptMembers(kept), &mut reader)
+            .and_then(|members| reader.end().map(|()| members))?;
+        if let Some(members) = members {
+            let mut map = serde_json::Map::with_capacity(members.len());
+            map.extend(members);
+            return Ok(Value::Object(map));
+        }
+    }
+    let value: Value = serde_json::from_str(text)?;
+    Ok(retain_exact(value, |k, v| kept.keeps(k, v)))
+}
+
+/// The kept members of an object, in order; `None` when its keys are not in increasing order.
+struct KeptMembers(Kept);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeptMembers {
+    type Value = Option<Vec<(String, Value)>>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeptMembers {
+    type Value = Option<Vec<(String, Value)>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Vec::new();
+        let mut previous: Option<std::borrow::Cow<'de, str>> = None;
+        let mut sorted = true;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            sorted &= previous.as_ref().is_none_or(|p| *p < key);
+            if DROPPED_ATTRIBUTES.contains(&key.as_ref()) {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            } else {
+                let value: Value = map.next_value()?;
+                if self.0.keeps(&key, &value) {
+                    members.push((key.to_string(), value));
+                }
+            }
+            previous = Some(key);
+        }
+        Ok(sorted.then_some(members))
     }
 }
 
@@ -320,6 +387,39 @@ fn str_fact(fact: Fact<&Value>) -> Fact<&str> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// One pass keeps what reading the whole value and then leaving members out keeps, and fails
+    /// where reading the whole value fails.
+    #[test]
+    fn compacted_in_one_pass_as_after_reading_whole() {
+        let whole = |text: &str, kept: Kept| {
+            serde_json::from_str::<Value>(text)
+                .map(|v| retain_exact(v, |k, v| kept.keeps(k, v)))
+                .map_err(|e| e.to_string())
+        };
+        for text in [
+            r#"{"a":1,"b":null,"tags":{"x":"y"},"tags_all":{},"z":[{"q":null}]}"#,
+            r#" { "b" : true , "c" : { "d" : false } , "e" : [ false , true ] } "#,
+            // Out of order, with a repeated key whose last value wins (and is null).
+            r#"{"b":1,"a":2,"b":null}"#,
+            r#"{"a":1,"a":{"x":true}}"#,
+            r#"{}"#,
+            r#"null"#,
+            r#"[1,{"a":null}]"#,
+            r#""text""#,
+            r#"{"a":1,}"#,
+            r#"{"a":1} x"#,
+            r#"{"tags":{"x":}}"#,
+        ] {
+            for kept in [Kept::Values, Kept::Marks] {
+                assert_eq!(
+                    read_compacted(text, kept).map_err(|e| e.to_string()),
+                    whole(text, kept),
+                    "{text}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn unknown_wins_over_absent_and_covers_children() {
