@@ -350,7 +350,11 @@ impl Plan {
                 // Values come first from resource_changes, then planned_values; prior_state and
                 // the state file's values add the existing resources and data sources the plan
                 // does not change.
-                for change in changes?.unwrap_or_default() {
+                let changes = changes?.unwrap_or_default();
+                // At their size from the start: grown by doubling, a large plan's list would be
+                // copied and its pages faulted in several times over.
+                builder.resources.reserve(changes.len());
+                for change in changes {
                     builder.add_prepared(change)?;
                 }
                 if let Some(values) = planned_values {
@@ -924,6 +928,13 @@ impl AddressTable {
         });
     }
 
+    fn reserve(&mut self, list: &[Resource], additional: usize) {
+        let hasher = &self.hasher;
+        self.table.reserve(additional, |&i| {
+            std::hash::BuildHasher::hash_one(hasher, &list[i].id)
+        });
+    }
+
     /// The table over the same list reordered, where the resource at position `p` moved to
     /// `moved_to[p]`.
     fn moved(mut self, moved_to: &[ResId]) -> AddressTable {
@@ -950,6 +961,11 @@ impl InOrder {
         self.index
             .find(&self.list, address)
             .map(|i| &mut self.list[i])
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        self.list.reserve(additional);
+        self.index.reserve(&self.list, additional);
     }
 
     /// Adds a resource whose address is not here yet.

@@ -302,7 +302,10 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
     fn read_part(&self, start: usize, mut stop: Option<usize>) -> Option<PartRead<E>> {
         let bytes = self.bytes;
         let cursor = Cursor::start(bytes, start, self.release);
-        let mut entries = Vec::new();
+        // About as many entries as a part of a Terraform plan holds (they are about a kilobyte):
+        // grown by doubling, the lists of a large plan would be copied and faulted in again.
+        let span = stop.map_or(PART, |stop| stop.saturating_sub(start));
+        let mut entries = Vec::with_capacity(span / 1024 + 16);
         let stopped = |entries, end, closed, cursor: Cursor<'_>| {
             Some(PartRead {
                 entries,
@@ -343,8 +346,14 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
         let mut parts = std::mem::take(&mut *self.parts.lock().unwrap_or_else(|e| e.into_inner()));
         parts.retain(|part| part.read.is_some());
         parts.sort_by_key(|part| part.start);
+        let mut entries = Vec::with_capacity(
+            parts
+                .iter()
+                .filter_map(|part| part.read.as_ref())
+                .map(|read| read.entries.len())
+                .sum(),
+        );
         let mut parts = parts.into_iter().peekable();
-        let mut entries = Vec::new();
         let mut scans = Vec::new();
         let mut at = self.open;
         let read = loop {
@@ -356,11 +365,7 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
             let Some(mut read) = taken else {
                 break None;
             };
-            if entries.is_empty() {
-                entries = read.entries;
-            } else {
-                entries.append(&mut read.entries);
-            }
+            entries.append(&mut read.entries);
             scans.extend(read.scans);
             at = read.end;
             if read.closed {
