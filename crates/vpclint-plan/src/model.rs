@@ -179,7 +179,7 @@ pub struct Plan {
     pub source: Arc<crate::text::SourceText>,
     by_address: AddressTable,
     /// Instances of each resource by module instance and local address, sorted by key.
-    instances: InModuleMap<Vec<ResId>>,
+    instances: Groups,
     /// Module instances that hold at least one resource (with all their ancestors), by their
     /// parent instance and call name, sorted.
     module_children: InModuleMap<Vec<ModulePath>>,
@@ -402,7 +402,7 @@ impl Plan {
             variables,
             source: Arc::default(),
             by_address,
-            instances: InModuleMap::default(),
+            instances: Groups::default(),
             module_children: InModuleMap::default(),
         };
         // Independent too: the indexes read the addresses, the regions the values and the
@@ -419,6 +419,7 @@ impl Plan {
     /// The indexes over `resources`, sorted by address.
     fn index(resources: &[Resource]) -> Indexes {
         let mut indexes = Indexes::default();
+        indexes.instances.positions = (0..resources.len()).collect();
         let mut modules = std::collections::BTreeSet::new();
         // Resources are sorted by address: the instances of one resource are contiguous, and so
         // are the resources of one module instance. Keys are built once per group.
@@ -437,10 +438,7 @@ impl Plan {
                 }
                 end += 1;
             }
-            indexes.instances.insert(
-                (first.module.clone(), first.local_resource()),
-                (start..end).collect(),
-            );
+            indexes.instances.insert(resources, start..end);
             let new_module = start == 0 || resources[start - 1].address.module != first.module;
             if new_module {
                 let mut path = first.module.clone();
@@ -470,9 +468,7 @@ impl Plan {
 
     /// The instances of `local` (`aws_subnet.a`) in a module instance, sorted by key.
     pub fn instances(&self, module: &ModulePath, local: &str) -> &[ResId] {
-        self.instances
-            .get(&InModule(module, local))
-            .map_or(&[], Vec::as_slice)
+        self.instances.get(&self.resources, module, local)
     }
 
     /// The instances of module call `name` under `parent` that the plan has resources in.
@@ -561,8 +557,67 @@ impl Plan {
 /// The indexes of [`Plan`] over its resources.
 #[derive(Default)]
 struct Indexes {
-    instances: InModuleMap<Vec<ResId>>,
+    instances: Groups,
     module_children: InModuleMap<Vec<ModulePath>>,
+}
+
+/// The instances of each resource (a module instance, a mode, a type and a name): ranges of the
+/// address-sorted list, where they are contiguous. Hashed from the resources themselves, so that no
+/// key is copied: a large plan has tens of thousands of resources.
+#[derive(Debug, Default)]
+struct Groups {
+    table: hashbrown::HashTable<(ResId, ResId)>,
+    hasher: foldhash::fast::RandomState,
+    /// `0, 1, 2, ...`: the slices of positions handed out.
+    positions: Vec<ResId>,
+}
+
+impl Groups {
+    fn hash(
+        hasher: &foldhash::fast::RandomState,
+        module: &ModulePath,
+        mode: Mode,
+        rtype: &str,
+        name: &str,
+    ) -> u64 {
+        std::hash::BuildHasher::hash_one(hasher, (module, mode, rtype, name))
+    }
+
+    fn hash_of(hasher: &foldhash::fast::RandomState, address: &Address) -> u64 {
+        Groups::hash(
+            hasher,
+            &address.module,
+            address.mode,
+            &address.rtype,
+            &address.name,
+        )
+    }
+
+    /// Records the instances at `range` of `resources`, one resource's.
+    fn insert(&mut self, resources: &[Resource], range: std::ops::Range<ResId>) {
+        let hasher = &self.hasher;
+        let hash = Groups::hash_of(hasher, &resources[range.start].address);
+        self.table
+            .insert_unique(hash, (range.start, range.end), |&(start, _)| {
+                Groups::hash_of(hasher, &resources[start].address)
+            });
+    }
+
+    fn get(&self, resources: &[Resource], module: &ModulePath, local: &str) -> &[ResId] {
+        let (mode, local) = match local.strip_prefix("data.") {
+            Some(rest) => (Mode::Data, rest),
+            None => (Mode::Managed, local),
+        };
+        let Some((rtype, name)) = local.split_once('.') else {
+            return &[];
+        };
+        let hash = Groups::hash(&self.hasher, module, mode, rtype, name);
+        let found = self.table.find(hash, |&(start, _)| {
+            let a = &resources[start].address;
+            a.name == name && a.rtype == rtype && a.mode == mode && a.module == *module
+        });
+        found.map_or(&[], |&(start, end)| &self.positions[start..end])
+    }
 }
 
 /// A map keyed by a module instance and a name in it, looked up without copying either
@@ -663,6 +718,7 @@ impl<'n> Builder<'n> {
     ) -> Result<(), PlanError> {
         // Iterative, so that a deeply nested module tree cannot exhaust the stack.
         let mut stack: Vec<RawModule<'_>> = module.into_iter().collect();
+        let mut near = 0;
         while let Some(module) = stack.pop() {
             for r in module.resources.unwrap_or_default() {
                 if self.deleted_set.contains(&*r.address.text) {
@@ -670,7 +726,7 @@ impl<'n> Builder<'n> {
                 }
                 // Most entries repeat one read from an earlier section: skip them before parsing
                 // their address, unless they fill in a missing `after` (see `add`).
-                if let Some(existing) = self.resources.get(&r.address.text) {
+                if let Some(existing) = self.resources.get_near(&r.address.text, &mut near) {
                     let fills = existing.values.after().is_null()
                         && r.values.is_some()
                         && is_network_type(existing.rtype());
@@ -953,8 +1009,16 @@ struct InOrder {
 }
 
 impl InOrder {
-    fn get(&self, address: &str) -> Option<&Resource> {
-        self.index.find(&self.list, address).map(|i| &self.list[i])
+    /// The resource at `address`, looking first at position `near`, then moving `near` past what was
+    /// found: the sections list the same instances in much the same order, and looking one up in
+    /// the table of a large plan is a cache miss or two.
+    fn get_near(&self, address: &str, near: &mut usize) -> Option<&Resource> {
+        let at = match self.list.get(*near) {
+            Some(resource) if resource.id == address => *near,
+            _ => self.index.find(&self.list, address)?,
+        };
+        *near = at + 1;
+        Some(&self.list[at])
     }
 
     fn get_mut(&mut self, address: &str) -> Option<&mut Resource> {
