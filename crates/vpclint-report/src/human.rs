@@ -218,14 +218,24 @@ impl HumanEmitter {
 
 impl Emitter for HumanEmitter {
     fn emit(&self, out: &mut dyn io::Write, report: &Report) -> io::Result<()> {
+        use rayon::prelude::*;
         let multi = report.plans.len() > 1;
         for plan in &report.plans {
-            for (i, f) in plan.findings.iter().enumerate() {
-                let text = self.render_finding(f, multi.then_some(plan.name.as_str()));
-                out.write_all(text.as_bytes())?;
-                out.write_all(b"\n")?;
-                // Snippets read the plan as locating did.
-                crate::locate::release_now_and_then(f.location.file.source_text(), i);
+            let name = multi.then_some(plan.name.as_str());
+            // Findings are rendered apart, in parallel, and written in order; the plan's pages are
+            // handed back after each batch, as locating did.
+            for batch in plan.findings.chunks(crate::locate::RELEASE_EVERY) {
+                let texts: Vec<String> = batch
+                    .par_iter()
+                    .map(|f| self.render_finding(f, name))
+                    .collect();
+                for text in texts {
+                    out.write_all(text.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+                if let Some(f) = batch.last() {
+                    f.location.file.source_text().release_pages();
+                }
             }
         }
         out.write_all(self.summary(report).as_bytes())

@@ -27,13 +27,15 @@ pub use ignore_comments::{IgnoreComment, IgnoreCommentId, IgnoredRule, IGNORE_MA
 pub use plan_json::PlanJsonIndex;
 pub use suppress::{IgnoreCommentUse, SuppressedFinding};
 
-/// Hands a plan text's pages back to the kernel after every 256th finding a reader has gone
-/// through (`done` counts them from 0). Locating and rendering read one object per finding:
-/// scattered pages of a text that was handed back as it was parsed, which should not all come
-/// back to stay.
+/// Locating and rendering read one object per finding: scattered pages of a plan text that was
+/// handed back as it was parsed, which should not all come back to stay. They hand the text's
+/// pages back to the kernel after every this many findings.
+pub(crate) const RELEASE_EVERY: usize = 256;
+
+/// Hands a plan text's pages back after every [`RELEASE_EVERY`]th finding a reader has gone
+/// through (`done` counts them from 0).
 pub(crate) fn release_now_and_then(text: &SourceText, done: usize) {
-    const EVERY: usize = 256;
-    if done % EVERY == EVERY - 1 {
+    if done % RELEASE_EVERY == RELEASE_EVERY - 1 {
         text.release_pages();
     }
 }
