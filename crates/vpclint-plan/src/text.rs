@@ -22,7 +22,7 @@ pub enum InputBytes {
 }
 
 impl InputBytes {
-    /// Maps a regular file of at least [`MAP_AT_LEAST`] bytes, or reads it.
+    /// Maps a regular file of at least 1 MiB (`MAP_AT_LEAST`), or reads it.
     pub fn from_file(mut file: File, len: u64) -> std::io::Result<InputBytes> {
         if len >= MAP_AT_LEAST {
             // SAFETY: the map is read-only and private to this process; see `Mapped` for the
