@@ -263,6 +263,10 @@ impl Locator {
     /// comment in the sources suppresses.
     pub fn report(&self, plan: &Plan, outcome: Outcome) -> PlanReport {
         let mut pl = PlanLocator::new(self, plan);
+        if pl.root_dir.is_none() {
+            // Without sources every finding is located in the plan.
+            pl.find_in_plan(&outcome.findings);
+        }
         let findings = outcome
             .findings
             .into_iter()
@@ -357,6 +361,8 @@ struct PlanLocator<'a> {
     plan_index: Option<PlanJsonIndex>,
     memo: HashMap<String, Location>,
     notes: Vec<String>,
+    /// Where resources are in the plan's text, found ahead (see [`Self::find_in_plan`]).
+    found: HashMap<String, Option<plan_json::PlanJsonEntry>>,
 }
 
 impl<'a> PlanLocator<'a> {
@@ -393,6 +399,7 @@ impl<'a> PlanLocator<'a> {
             plan_index: None,
             memo: HashMap::new(),
             notes: Vec::new(),
+            found: HashMap::new(),
         }
     }
 
@@ -511,13 +518,37 @@ impl<'a> PlanLocator<'a> {
         self.plan_file.as_ref().expect("set above")
     }
 
+    /// Finds where the resources of `findings` are in the plan's text, in parallel (each is a
+    /// read of an object in a text whose pages were handed back), handing the pages back after
+    /// every [`RELEASE_EVERY`] resources.
+    fn find_in_plan(&mut self, findings: &[vpclint_rules::Finding]) {
+        use rayon::prelude::*;
+        let mut addresses: Vec<&str> = findings
+            .iter()
+            .flat_map(|f| {
+                std::iter::once(f.address.as_str())
+                    .chain(f.related.iter().map(|r| r.address.as_str()))
+            })
+            .collect();
+        addresses.sort_unstable();
+        addresses.dedup();
+        let plan = self.plan;
+        for batch in addresses.chunks(RELEASE_EVERY) {
+            let found: Vec<(String, Option<plan_json::PlanJsonEntry>)> = batch
+                .par_iter()
+                .map(|address| (address.to_string(), recorded_in_plan(plan, address)))
+                .collect();
+            self.found.extend(found);
+            plan.source.release_pages();
+        }
+    }
+
     fn locate_plan(&mut self, address: &str) -> Option<Location> {
         // Where the parser found the resource, when it did; else one pass over the whole text.
-        let recorded = self
-            .plan
-            .by_address(address)
-            .and_then(|id| self.plan.resource(id).json_offset)
-            .and_then(|at| plan_json::object_at_address(&self.plan.source, at));
+        let recorded = match self.found.get(address) {
+            Some(found) => found.clone(),
+            None => recorded_in_plan(self.plan, address),
+        };
         let entry = match recorded {
             Some(entry) => entry,
             None => self.plan_index().get(address)?.clone(),
@@ -542,6 +573,12 @@ impl<'a> PlanLocator<'a> {
             kind: LocationKind::Plan,
         }
     }
+}
+
+/// Where the parser found the object of the resource at `address` in the plan's text, when it did.
+fn recorded_in_plan(plan: &Plan, address: &str) -> Option<plan_json::PlanJsonEntry> {
+    let at = plan.resource(plan.by_address(address)?).json_offset?;
+    plan_json::object_at_address(&plan.source, at)
 }
 
 /// The plan's file path, unless it came from standard input.
