@@ -116,20 +116,30 @@ pub struct IdIndex<'p>(HashMap<&'p str, Vec<IdOwner>>);
 
 impl<'p> IdIndex<'p> {
     pub fn new(plan: &'p Plan) -> Arc<IdIndex<'p>> {
+        use rayon::prelude::*;
+        // Reading the ids is a look into every modelled resource's values, which a large plan's
+        // caches no longer hold: done in parallel, then indexed in the plan's order.
+        let found: Vec<(&'p str, IdOwner)> = plan
+            .resources
+            .par_iter()
+            .enumerate()
+            .with_min_len(1024)
+            .flat_map_iter(|(i, r)| {
+                let own = r.known_id().map(|id| (id, IdOwner::Resource(i)));
+                let is_vpc = matches!(r.rtype(), "aws_vpc" | "aws_default_vpc");
+                let main_tables = MAIN_TABLE_ATTRS
+                    .iter()
+                    .filter(move |_| is_vpc)
+                    .filter_map(move |attr| r.values.str(attr).known())
+                    .map(move |table| (table, IdOwner::VpcMainTable(i)));
+                own.into_iter().chain(main_tables)
+            })
+            .collect();
         let mut ids: HashMap<&'p str, Vec<IdOwner>> = HashMap::new();
-        for (i, r) in plan.resources.iter().enumerate() {
-            if let Some(id) = r.known_id() {
-                ids.entry(id).or_default().push(IdOwner::Resource(i));
-            }
-            if matches!(r.rtype(), "aws_vpc" | "aws_default_vpc") {
-                for attr in MAIN_TABLE_ATTRS {
-                    if let Fact::Known(table) = r.values.str(attr) {
-                        let owners = ids.entry(table).or_default();
-                        if !owners.contains(&IdOwner::VpcMainTable(i)) {
-                            owners.push(IdOwner::VpcMainTable(i));
-                        }
-                    }
-                }
+        for (id, owner) in found {
+            let owners = ids.entry(id).or_default();
+            if !owners.contains(&owner) {
+                owners.push(owner);
             }
         }
         Arc::new(IdIndex(ids))
