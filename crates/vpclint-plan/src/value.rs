@@ -258,9 +258,8 @@ impl Values {
     }
 }
 
-/// Top-level attributes of network resources that no rule reads, left out when a plan is read
-/// ([`read_compacted`]): tags are most of a typical resource's values. Reading one is a bug
-/// that debug builds catch.
+/// Top-level attributes of network resources that no rule reads, left out when a plan is read:
+/// tags are most of a typical resource's values. Reading one is a bug that debug builds catch.
 pub const DROPPED_ATTRIBUTES: &[&str] = &["tags", "tags_all", "timeouts"];
 
 /// Whether a mark tree marks anything: a member without a `true` under it reads like a missing
