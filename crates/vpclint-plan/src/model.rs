@@ -1009,9 +1009,9 @@ struct InOrder {
 }
 
 impl InOrder {
-    /// The resource at `address`, looking first at position `near`, then moving `near` past what was
-    /// found: the sections list the same instances in much the same order, and looking one up in
-    /// the table of a large plan is a cache miss or two.
+    /// The resource at `address`, looking first at position `near`, then moving `near` past what
+    /// was found: the sections list the same instances in much the same order, and looking one up
+    /// in the table of a large plan is a cache miss or two.
     fn get_near(&self, address: &str, near: &mut usize) -> Option<&Resource> {
         let at = match self.list.get(*near) {
             Some(resource) if resource.id == address => *near,

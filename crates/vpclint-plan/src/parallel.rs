@@ -178,8 +178,8 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
     })
 }
 
-/// `resource_changes` is read in parts of about this many bytes, taken in turn by whichever thread is
-/// free: its entries are most of the work of reading a plan, the other members are read beside
+/// `resource_changes` is read in parts of about this many bytes, taken in turn by whichever thread
+/// is free: its entries are most of the work of reading a plan, the other members are read beside
 /// them, and the thread that finishes those takes the remaining parts. Tests read in small parts,
 /// so that every fixture is read in many.
 const PART: usize = if cfg!(test) { 200 } else { 2 << 20 };
@@ -188,13 +188,13 @@ const PART: usize = if cfg!(test) { 200 } else { 2 << 20 };
 /// a guess, as the same text can occur inside a value.
 const ENTRY_START: &[u8] = br#"},{"address":""#;
 
-/// The entries of the array at `open`, read in parts. Part `k` starts at [`Entries::boundary`]`(k)`,
-/// a guessed entry start near `open + k * PART`, and reads entries until it is exactly at the next
-/// part's start, or at the array's end; a part whose reading passes over its stop (a guess inside
-/// a value) reads on to the end. [`Entries::gather`] then walks the array from its `[`, taking a
-/// part only where it starts exactly where the walk is, which makes its start an entry's start,
-/// and reading itself what no part taken covers: every byte between `[` and `]` is read once, by
-/// serde_json, whatever the guesses were.
+/// The entries of the array at `open`, read in parts. Part `k` starts at
+/// [`Entries::boundary`]`(k)`, a guessed entry start near `open + k * PART`, and reads entries
+/// until it is exactly at the next part's start, or at the array's end; a part whose reading
+/// passes over its stop (a guess inside a value) reads on to the end. [`Entries::gather`] then
+/// walks the array from its `[`, taking a part only where it starts exactly where the walk is,
+/// which makes its start an entry's start, and reading itself what no part taken covers: every
+/// byte between `[` and `]` is read once, by serde_json, whatever the guesses were.
 struct Entries<'a, E> {
     bytes: &'a [u8],
     open: usize,
@@ -243,8 +243,8 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
             .fetch_min(at, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Where part `k` starts (part 0 at the `[`); `None` when there is no such part. Depends only on
-    /// the text and `k`, so that a part's stop and the next part's start agree.
+    /// Where part `k` starts (part 0 at the `[`); `None` when there is no such part. Depends only
+    /// on the text and `k`, so that a part's stop and the next part's start agree.
     fn boundary(&self, k: usize) -> Option<usize> {
         if k == 0 {
             return Some(self.open);

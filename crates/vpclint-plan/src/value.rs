@@ -297,8 +297,9 @@ impl Kept {
 
 /// Reads the JSON text of one of a resource's trees, keeping the top-level members `kept` keeps, in
 /// one pass: the attributes no rule reads are skipped unread, and the object is built once, at its
-/// exact size (a large plan holds tens of thousands of these). Terraform writes the members sorted; an object whose keys are not (so may repeat) is
-/// read whole and then compacted, so that a repeated key's last value wins as in a map.
+/// exact size (a large plan holds tens of thousands of these). Terraform writes the members
+/// sorted; an object whose keys are not (so may repeat) is read whole and then compacted, so that a
+/// repeated key's last value wins as in a map.
 pub(crate) fn read_compacted(text: &str, kept: Kept) -> Result<Value, serde_json::Error> {
     if text.trim_start().starts_with('{') {
         let mut reader = serde_json::Deserializer::from_str(text);
