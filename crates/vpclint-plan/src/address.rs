@@ -81,26 +81,32 @@ impl ModulePath {
         if text.is_empty() {
             return Some(ModulePath::root());
         }
-        let segments = parse_traversal(text)?;
+        let mut segments = parse_traversal(text)?.into_iter().peekable();
+        let path = ModulePath::take_from(&mut segments)?;
+        segments.next().is_none().then_some(path)
+    }
+
+    /// Takes the `module.NAME[KEY]` steps that `segments` starts with; `None` when one is cut
+    /// short.
+    fn take_from<'t>(
+        segments: &mut std::iter::Peekable<impl Iterator<Item = Segment<'t>>>,
+    ) -> Option<ModulePath> {
         let mut steps = Vec::new();
-        let mut iter = segments.into_iter().peekable();
-        while let Some(seg) = iter.next() {
-            match seg {
-                Segment::Attr("module") => {}
-                _ => return None,
-            }
-            let name = match iter.next()? {
-                Segment::Attr(name) => name.to_string(),
-                Segment::Index(_) => return None,
+        while segments
+            .next_if(|s| *s == Segment::Attr("module"))
+            .is_some()
+        {
+            let Some(Segment::Attr(name)) = segments.next() else {
+                return None;
             };
-            let key = match iter.peek() {
-                Some(Segment::Index(_)) => match iter.next() {
-                    Some(Segment::Index(k)) => Some(k),
-                    _ => None,
-                },
+            let key = match segments.next_if(|s| matches!(s, Segment::Index(_))) {
+                Some(Segment::Index(k)) => Some(k),
                 _ => None,
             };
-            steps.push(ModuleStep { name, key });
+            steps.push(ModuleStep {
+                name: name.to_string(),
+                key,
+            });
         }
         Some(ModulePath(steps))
     }
@@ -142,25 +148,8 @@ impl Address {
     pub fn parse(text: &str) -> Option<Address> {
         // Read for every instance of a plan: the segments borrow the text, and only what the
         // address keeps is allocated.
-        let segments = parse_traversal(text)?;
-        let mut segments = segments.into_iter().peekable();
-        let mut module = Vec::new();
-        while segments
-            .next_if(|s| *s == Segment::Attr("module"))
-            .is_some()
-        {
-            let Some(Segment::Attr(name)) = segments.next() else {
-                return None;
-            };
-            let key = match segments.next_if(|s| matches!(s, Segment::Index(_))) {
-                Some(Segment::Index(k)) => Some(k),
-                _ => None,
-            };
-            module.push(ModuleStep {
-                name: name.to_string(),
-                key,
-            });
-        }
+        let mut segments = parse_traversal(text)?.into_iter().peekable();
+        let module = ModulePath::take_from(&mut segments)?;
         let mode = match segments.next_if(|s| *s == Segment::Attr("data")) {
             Some(_) => Mode::Data,
             None => Mode::Managed,
@@ -179,7 +168,7 @@ impl Address {
             return None;
         }
         Some(Address {
-            module: ModulePath(module),
+            module,
             mode,
             rtype: rtype.to_string(),
             name: name.to_string(),
