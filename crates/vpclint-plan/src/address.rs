@@ -57,11 +57,6 @@ impl ModulePath {
         self.0.is_empty()
     }
 
-    /// The module call names without instance keys: the key into `configuration`.
-    pub fn call_names(&self) -> Vec<&str> {
-        self.0.iter().map(|s| s.name.as_str()).collect()
-    }
-
     pub fn parent(&self) -> Option<(ModulePath, &ModuleStep)> {
         let (last, rest) = self.0.split_last()?;
         Some((ModulePath(rest.to_vec()), last))
@@ -296,7 +291,8 @@ mod tests {
             assert_eq!(address.to_string(), text);
         }
         let a = Address::parse(r#"module.a["x"].module.b.aws_subnet.private[2]"#).unwrap();
-        assert_eq!(a.module.call_names(), vec!["a", "b"]);
+        let calls: Vec<&str> = a.module.0.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(calls, vec!["a", "b"]);
         assert_eq!(a.key, Some(InstanceKey::Int(2)));
         assert_eq!(a.local_resource(), "aws_subnet.private");
     }

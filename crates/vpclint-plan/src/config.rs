@@ -250,17 +250,9 @@ impl Config {
         }
     }
 
-    /// The configuration of a module by its call names (`["vpc", "subnets"]`).
-    pub fn module(&self, calls: &[&str]) -> Option<&ConfigModule> {
-        let mut module = &self.root;
-        for name in calls {
-            module = &module.calls.get(*name)?.module;
-        }
-        Some(module)
-    }
-
-    /// The module a module instance is an instance of.
-    pub fn module_of(&self, instance: &crate::address::ModulePath) -> Option<&ConfigModule> {
+    /// The configuration of the module a module instance is an instance of (`module.vpc[0]`
+    /// and `module.vpc[1]` share one), found by its call names.
+    pub fn module(&self, instance: &crate::address::ModulePath) -> Option<&ConfigModule> {
         let mut module = &self.root;
         for step in &instance.0 {
             module = &module.calls.get(&step.name)?.module;
@@ -268,7 +260,8 @@ impl Config {
         Some(module)
     }
 
-    pub fn call(&self, parent: &[&str], name: &str) -> Option<&ModuleCall> {
+    /// The call `name` inside the module `parent` is an instance of.
+    pub fn call(&self, parent: &crate::address::ModulePath, name: &str) -> Option<&ModuleCall> {
         self.module(parent)?.calls.get(name)
     }
 }

@@ -482,7 +482,7 @@ impl Plan {
     /// The configuration block of a resource instance, when the plan has one.
     pub fn config_of(&self, id: ResId) -> Option<&ConfigResource> {
         let address = &self.resources[id].address;
-        let module = self.config.module_of(&address.module)?;
+        let module = self.config.module(&address.module)?;
         // Asked for most instances, often several times: the key is built on the stack.
         let mut key = [0u8; 256];
         let mut len = 0;

@@ -568,7 +568,7 @@ impl<'p> Resolver<'p> {
         let result = match self
             .plan
             .config
-            .module(&module.call_names())
+            .module(module)
             .and_then(|m| m.outputs.get(output))
         {
             Some(expr) => self.eval(module, expr, &Ctx::default(), depth),
@@ -596,7 +596,7 @@ impl<'p> Resolver<'p> {
         if !self.visiting.borrow_mut().insert(key.clone()) {
             return Err(format!("var.{var} refers to itself"));
         }
-        let call = self.plan.config.call(&parent.call_names(), &step.name);
+        let call = self.plan.config.call(&parent, &step.name);
         let result = match call.and_then(|c| c.expressions.get(var)) {
             Some(expr) => {
                 // Inside the module call, count.index / each.key are the module instance's key.
@@ -611,7 +611,7 @@ impl<'p> Resolver<'p> {
             None => match self
                 .plan
                 .config
-                .module(&module.call_names())
+                .module(module)
                 .and_then(|m| m.variable_defaults.get(var))
             {
                 // Not set by the call: the variable's default, a constant.
@@ -669,7 +669,7 @@ impl<'p> Resolver<'p> {
         let mut instances = self.plan.module_instances_of(module, name);
         if instances.is_empty() {
             // A module with no resources of its own: only a single instance can be named.
-            let call = self.plan.config.call(&module.call_names(), name);
+            let call = self.plan.config.call(module, name);
             if call.is_some_and(|c| !c.has_count && !c.has_for_each) {
                 instances.push(module.child(name, None));
             }
