@@ -918,13 +918,7 @@ fn modelled_values(address: &Address, raw: &RawAfter<'_>) -> Result<Values, Valu
     if !is_network_type(&address.rtype) {
         return Ok(Values::default());
     }
-    let read = |raw: Option<&RawValue>, kept| match raw {
-        None => Ok(Value::Null),
-        Some(raw) => crate::value::read_compacted(raw.get(), kept).map_err(|error| ValueError {
-            error,
-            at: Place::of(raw),
-        }),
-    };
+    let read = |raw, kept| read_value(raw, |text| crate::value::read_compacted(text, kept));
     Ok(Values::new(
         read(raw.after, Kept::Values)?,
         read(raw.unknown, Kept::Marks)?,
@@ -1042,10 +1036,19 @@ impl InOrder {
 /// Parses a value borrowed from `text`. Its errors (nesting deeper than serde's limit, which the
 /// raw value did not check) give the line and column in `text`, not in the value.
 fn parse_value(raw: Option<&RawValue>) -> Result<Value, ValueError> {
+    read_value(raw, |text| serde_json::from_str(text))
+}
+
+/// Reads a value borrowed from a plan's text with `read` (`null` when there is none); its error
+/// keeps where the value starts.
+fn read_value(
+    raw: Option<&RawValue>,
+    read: impl FnOnce(&str) -> Result<Value, serde_json::Error>,
+) -> Result<Value, ValueError> {
     let Some(raw) = raw else {
         return Ok(Value::Null);
     };
-    serde_json::from_str(raw.get()).map_err(|error| ValueError {
+    read(raw.get()).map_err(|error| ValueError {
         error,
         at: Place::of(raw),
     })
