@@ -126,10 +126,12 @@ impl<'p> IdIndex<'p> {
             .with_min_len(1024)
             .flat_map_iter(|(i, r)| {
                 let own = r.known_id().map(|id| (id, IdOwner::Resource(i)));
-                let is_vpc = matches!(r.rtype(), "aws_vpc" | "aws_default_vpc");
-                let main_tables = MAIN_TABLE_ATTRS
+                let main_table_attrs = match r.rtype() {
+                    "aws_vpc" | "aws_default_vpc" => MAIN_TABLE_ATTRS,
+                    _ => &[],
+                };
+                let main_tables = main_table_attrs
                     .iter()
-                    .filter(move |_| is_vpc)
                     .filter_map(move |attr| r.values.str(attr).known())
                     .map(move |table| (table, IdOwner::VpcMainTable(i)));
                 own.into_iter().chain(main_tables)
