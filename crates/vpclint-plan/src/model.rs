@@ -1207,7 +1207,8 @@ mod tests {
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
                 let at = (state >> 33) as usize % bytes.len();
-                let with = b"\",}]{[: x\\"[(state >> 20) as usize % 10];
+                // Or a byte that is not UTF-8: the text is then read as bytes, not as `str`.
+                let with = b"\",}]{[: x\\\xff"[(state >> 20) as usize % 11];
                 let mut changed = bytes.clone();
                 changed[at] = with;
                 assert_eq!(
@@ -1270,15 +1271,9 @@ mod tests {
         let (plan, scans) = Plan::parse_split("p", plans[0].as_bytes(), false).unwrap();
         assert_eq!(plan.resources.len(), 1);
         assert_eq!(plan.resources[0].id, "aws_vpc.a");
-        // Only the readings taken count for the text's index: the wrong guess's part is inside
-        // `planned_values`, whose reading covers it.
-        let mut ranges: Vec<_> = scans.iter().map(|scan| scan.range()).collect();
-        ranges.sort_by_key(|range| range.start);
-        assert!(ranges.len() >= 3, "{ranges:?}");
-        assert!(
-            ranges.windows(2).all(|w| w[0].end <= w[1].start),
-            "{ranges:?}"
-        );
+        // The text's index comes from the scan ahead of the reading, whatever the guesses.
+        let ranges: Vec<_> = scans.iter().map(|scan| scan.range()).collect();
+        assert_eq!(ranges, [0..plans[0].len()]);
     }
 
     /// `resource_changes` is read in parts that start at guessed entry starts (tests read in
@@ -1374,7 +1369,7 @@ mod tests {
         assert!(matches!(bytes, crate::text::InputBytes::Mapped(_)));
 
         let (plan, scans) = Plan::parse_split("p", &bytes, true).unwrap();
-        assert!(scans.len() > 4, "{}", scans.len());
+        assert!(scans.len() >= 3, "{}", scans.len());
         assert_eq!(
             model(Ok(plan)),
             model(Plan::parse_whole("p", text.as_bytes()))

@@ -24,18 +24,24 @@ use serde::Deserialize;
 use crate::raw::{RawConfig, RawDocument, RawState, RawValues, RawVariable};
 use crate::text::{Cursor, TextScan};
 
-/// A member's value read at a guessed place: where it started, its value and end or `None` when it
-/// did not read (a wrong guess, or a malformed document), and what the reading found of the text
-/// (kept only if the guess is taken: a wrong guess's part overlaps the right readings').
+/// The text being read, and the same as `str` when it is all UTF-8 (see
+/// [`crate::text::scan_ahead`]): serde_json then reads it without checking its UTF-8 again.
+#[derive(Clone, Copy)]
+struct Text<'a> {
+    bytes: &'a [u8],
+    utf8: Option<&'a str>,
+}
+
+/// A member's value read at a guessed place: where it started, and its value and end or `None`
+/// when it did not read (a wrong guess, or a malformed document).
 pub(crate) struct Guess<T> {
     start: usize,
     read: Option<(T, usize)>,
-    scans: Vec<TextScan>,
 }
 
 impl<T> Guess<T> {
     /// Reads a `T` at `start`, when there is a guess, under a [`Cursor`].
-    fn read<'a>(bytes: &'a [u8], start: Option<usize>, release: bool) -> Guess<T>
+    fn read<'a>(text: Text<'a>, start: Option<usize>, release: bool) -> Guess<T>
     where
         T: Deserialize<'a>,
     {
@@ -43,16 +49,14 @@ impl<T> Guess<T> {
             return Guess {
                 start: usize::MAX,
                 read: None,
-                scans: Vec::new(),
             };
         };
-        let cursor = Cursor::start(bytes, start, release);
-        let read = value_at(bytes, start).ok();
-        let scans = match &read {
-            Some((_, end)) => cursor.finish(*end),
-            None => Vec::new(),
-        };
-        Guess { start, read, scans }
+        let cursor = Cursor::start(text.bytes, start, release);
+        let read = value_at(text, start).ok();
+        if let Some((_, end)) = &read {
+            cursor.finish(*end);
+        }
+        Guess { start, read }
     }
 }
 
@@ -60,7 +64,7 @@ impl<T> Guess<T> {
 pub(crate) struct Members<'a, E> {
     pub document: RawDocument<'a, IgnoredAny>,
     pub changes: Option<Vec<E>>,
-    /// What the readings of the large members found in their parts of the text (see
+    /// What the scan of the text ahead of the reading found (see
     /// [`crate::text::SourceText::from_scans`]).
     pub scans: Vec<TextScan>,
 }
@@ -72,12 +76,14 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
     bytes: &'a [u8],
     release: bool,
 ) -> Option<Members<'a, E>> {
+    let (utf8, scans) = crate::text::scan_ahead(bytes, release);
+    let text = Text { bytes, utf8 };
     let entries = std::sync::OnceLock::<Entries<'a, E>>::new();
     let ((), (planned, prior, configuration)) = rayon::join(
         || {
             if let Some(start) = find_member(bytes, b"resource_changes", b'[', 0, bytes.len()) {
                 entries
-                    .get_or_init(|| Entries::new(bytes, start, release))
+                    .get_or_init(|| Entries::new(text, start, release))
                     .read_parts();
             }
         },
@@ -85,13 +91,13 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
             // Terraform writes planned_values, resource_changes, prior_state, configuration in
             // that order: the first is near the start and the last two near the end.
             let start = find_member(bytes, b"planned_values", b'{', 0, bytes.len());
-            let planned = Guess::<RawValues<'a>>::read(bytes, start, release);
+            let planned = Guess::<RawValues<'a>>::read(text, start, release);
             let after_planned = planned.read.as_ref().map_or(0, |(_, end)| *end);
             let start = rfind_member(bytes, b"configuration", b'{', after_planned, bytes.len());
-            let configuration = Guess::<RawConfig>::read(bytes, start, release);
+            let configuration = Guess::<RawConfig>::read(text, start, release);
             let before = start.unwrap_or(bytes.len());
             let start = rfind_member(bytes, b"prior_state", b'{', after_planned, before);
-            let prior = Guess::<RawState<'a>>::read(bytes, start, release);
+            let prior = Guess::<RawState<'a>>::read(text, start, release);
             // Then help with the entries of `resource_changes`, which come before prior_state.
             if let Some(entries) = entries.get() {
                 entries.limit(start.unwrap_or(before));
@@ -103,9 +109,8 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
     // Once both threads are done with the parts.
     let guessed_changes = match entries.get() {
         Some(entries) => entries.gather(),
-        None => Guess::read(bytes, None, release),
+        None => Guess::read(text, None, release),
     };
-    let mut scans = Vec::new();
 
     let mut document = RawDocument::<'a, IgnoredAny> {
         format_version: None,
@@ -131,42 +136,23 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
             return None;
         }
         Some(match key {
-            "format_version" => set(&mut document.format_version, value_at(bytes, start))?,
-            "terraform_version" => set(&mut document.terraform_version, value_at(bytes, start))?,
+            "format_version" => set(&mut document.format_version, value_at(text, start))?,
+            "terraform_version" => set(&mut document.terraform_version, value_at(text, start))?,
             "variables" => set::<BTreeMap<String, RawVariable>>(
                 &mut document.variables,
-                value_at(bytes, start),
+                value_at(text, start),
             )?,
-            "values" => set(&mut document.values, value_at(bytes, start))?,
-            "planned_values" => take(
-                bytes,
-                start,
-                planned.take()?,
-                &mut document.planned_values,
-                &mut scans,
-            )?,
-            "prior_state" => take(
-                bytes,
-                start,
-                prior.take()?,
-                &mut document.prior_state,
-                &mut scans,
-            )?,
+            "values" => set(&mut document.values, value_at(text, start))?,
+            "planned_values" => take(text, start, planned.take()?, &mut document.planned_values)?,
+            "prior_state" => take(text, start, prior.take()?, &mut document.prior_state)?,
             "configuration" => take(
-                bytes,
+                text,
                 start,
                 configuration.take()?,
                 &mut document.configuration,
-                &mut scans,
             )?,
-            "resource_changes" => take(
-                bytes,
-                start,
-                guessed_changes.take()?,
-                &mut changes_read,
-                &mut scans,
-            )?,
-            _ => value_at::<IgnoredAny>(bytes, start).ok()?.1,
+            "resource_changes" => take(text, start, guessed_changes.take()?, &mut changes_read)?,
+            _ => value_at::<IgnoredAny>(text, start).ok()?.1,
         })
     })?;
     // The entries are kept apart from the document, which only says the member was there.
@@ -196,6 +182,7 @@ const ENTRY_START: &[u8] = br#"},{"address":""#;
 /// which makes its start an entry's start, and reading itself what no part taken covers: every
 /// byte between `[` and `]` is read once, by serde_json, whatever the guesses were.
 struct Entries<'a, E> {
+    text: Text<'a>,
     bytes: &'a [u8],
     open: usize,
     release: bool,
@@ -220,14 +207,13 @@ struct PartRead<E> {
     end: usize,
     /// Whether it stopped at the array's end.
     closed: bool,
-    /// What it found of the text.
-    scans: Vec<TextScan>,
 }
 
 impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
-    fn new(bytes: &'a [u8], open: usize, release: bool) -> Self {
+    fn new(text: Text<'a>, open: usize, release: bool) -> Self {
         Entries {
-            bytes,
+            text,
+            bytes: text.bytes,
             open,
             release,
             finder: memmem::Finder::new(ENTRY_START),
@@ -307,11 +293,11 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
         let span = stop.map_or(PART, |stop| stop.saturating_sub(start));
         let mut entries = Vec::with_capacity(span / 1024 + 16);
         let stopped = |entries, end, closed, cursor: Cursor<'_>| {
+            cursor.finish(end);
             Some(PartRead {
                 entries,
                 end,
                 closed,
-                scans: cursor.finish(end),
             })
         };
         let mut at = start;
@@ -328,7 +314,7 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
                 Some(past) if at > past => stop = None,
                 _ => {}
             }
-            let (entry, end) = value_at::<E>(bytes, at).ok()?;
+            let (entry, end) = value_at::<E>(self.text, at).ok()?;
             entries.push(entry);
             at = skip_whitespace(bytes, end);
             match bytes.get(at) {
@@ -354,7 +340,6 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
                 .sum(),
         );
         let mut parts = parts.into_iter().peekable();
-        let mut scans = Vec::new();
         let mut at = self.open;
         let read = loop {
             while parts.next_if(|part| part.start < at).is_some() {}
@@ -366,7 +351,6 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
                 break None;
             };
             entries.append(&mut read.entries);
-            scans.extend(read.scans);
             at = read.end;
             if read.closed {
                 break Some((entries, at));
@@ -375,29 +359,25 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
         Guess {
             start: self.open,
             read,
-            scans,
         }
     }
 }
 
-/// Takes a member from its guess when the guess was read at `start` (with what its reading found
-/// of the text), or reads it there.
+/// Takes a member from its guess when the guess was read at `start`, or reads it there.
 fn take<'a, T: Deserialize<'a>>(
-    bytes: &'a [u8],
+    text: Text<'a>,
     start: usize,
     guess: Guess<T>,
     slot: &mut Option<T>,
-    scans: &mut Vec<TextScan>,
 ) -> Option<usize> {
     if guess.start == start {
         // A guess at the right place that did not read is a malformed document.
         let (value, end) = guess.read?;
         *slot = Some(value);
-        scans.extend(guess.scans);
         return Some(end);
     }
     // `null` reads as absent, as in one pass.
-    set(slot, value_at(bytes, start))
+    set(slot, value_at(text, start))
 }
 
 fn set<T>(
@@ -439,10 +419,23 @@ impl Seen {
 
 /// Reads one JSON value of type `T` starting at `start`; its value and where it ends.
 fn value_at<'a, T: Deserialize<'a>>(
-    bytes: &'a [u8],
+    text: Text<'a>,
     start: usize,
 ) -> Result<(T, usize), serde_json::Error> {
-    let mut stream = serde_json::Deserializer::from_slice(&bytes[start..]).into_iter::<T>();
+    // `start` is at a character boundary in a UTF-8 text: it follows JSON punctuation.
+    match text.utf8.and_then(|utf8| utf8.get(start..)) {
+        Some(rest) => first_value(serde_json::Deserializer::from_str(rest).into_iter(), start),
+        None => first_value(
+            serde_json::Deserializer::from_slice(&text.bytes[start..]).into_iter(),
+            start,
+        ),
+    }
+}
+
+fn first_value<'a, R: serde_json::de::Read<'a>, T: Deserialize<'a>>(
+    mut stream: serde_json::StreamDeserializer<'a, R, T>,
+    start: usize,
+) -> Result<(T, usize), serde_json::Error> {
     match stream.next() {
         Some(Ok(value)) => Ok((value, start + stream.byte_offset())),
         Some(Err(e)) => Err(e),
@@ -590,6 +583,10 @@ mod tests {
             let mut keys = Vec::new();
             walk_object(text, |key, start| {
                 keys.push(key.to_string());
+                let text = Text {
+                    bytes: text,
+                    utf8: std::str::from_utf8(text).ok(),
+                };
                 value_at::<IgnoredAny>(text, start).ok().map(|(_, end)| end)
             })
             .map(|()| keys)
