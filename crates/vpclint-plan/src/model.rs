@@ -1272,8 +1272,11 @@ mod tests {
         assert_eq!(plan.resources.len(), 1);
         assert_eq!(plan.resources[0].id, "aws_vpc.a");
         // The text's index comes from the scan ahead of the reading, whatever the guesses.
-        let ranges: Vec<_> = scans.iter().map(|scan| scan.range()).collect();
-        assert_eq!(ranges, [0..plans[0].len()]);
+        let ranges: Vec<_> = scans
+            .iter()
+            .map(|scan| (scan.range().start, scan.range().end))
+            .collect();
+        assert_eq!(ranges, [(0, plans[0].len())]);
     }
 
     /// `resource_changes` is read in parts that start at guessed entry starts (tests read in
