@@ -523,17 +523,31 @@ fn find_member(bytes: &[u8], key: &[u8], open: u8, from: usize, to: usize) -> Op
     None
 }
 
-/// The last such place in `bytes[from..to]`.
+/// The last such place in `bytes[from..to]`. Searched forward in windows taken from the end
+/// backwards: memchr's reverse search has no vector code, and `prior_state`'s key is found only
+/// after going back over the whole member (megabytes).
 fn rfind_member(bytes: &[u8], key: &[u8], open: u8, from: usize, to: usize) -> Option<usize> {
+    const WINDOW: usize = 1 << 20;
     let needle = quoted(key);
-    let finder = memmem::FinderRev::new(&needle);
+    let finder = memmem::Finder::new(&needle);
     let mut end = to;
     while end > from {
-        let found = from + finder.rfind(&bytes[from..end])?;
-        if let Some(start) = member_value(bytes, found, needle.len(), open) {
-            return Some(start);
+        let start = end.saturating_sub(WINDOW).max(from);
+        // A match may end up to `needle.len() - 1` bytes into the window after this one.
+        let stop = (end + needle.len() - 1).min(to);
+        // Every match, overlapping ones too, as the reverse search found them.
+        let mut found = Vec::new();
+        let mut at = start;
+        while let Some(i) = finder.find(&bytes[at..stop]) {
+            found.push(at + i);
+            at += i + 1;
         }
-        end = found + needle.len() - 1;
+        while let Some(at) = found.pop() {
+            if let Some(value) = member_value(bytes, at, needle.len(), open) {
+                return Some(value);
+            }
+        }
+        end = start;
     }
     None
 }
@@ -571,6 +585,35 @@ mod tests {
         assert_eq!(&text[start..], b"[1]}");
         let start = rfind_member(text, b"resource_changes", b'[', 0, text.len()).unwrap();
         assert_eq!(&text[start..], b"[1]}");
+        // Across the windows of the search from the end and at its bounds, as a plain search
+        // backwards finds it.
+        let naive = |bytes: &[u8], from: usize, to: usize| {
+            let needle = quoted(b"prior_state");
+            (from..to.saturating_sub(needle.len() - 1))
+                .rev()
+                .filter(|&at| bytes[at..].starts_with(&needle))
+                .find_map(|at| member_value(bytes, at, needle.len(), b'{'))
+        };
+        let mut long = br#"{"prior_state":{},"x":""#.to_vec();
+        long.resize(3 << 20, b'a');
+        long.extend_from_slice(br#"","y":{"prior_state":1},"prior_state":{"a":""#);
+        let key = long.len() - 20;
+        long.resize(key + (1 << 20) + 5, b'b');
+        long.extend_from_slice(br#""}}"#);
+        let mut ends = vec![long.len(), 1 << 20, key, key + 13, key + 14, key + 17];
+        ends.extend((0..40).map(|k| long.len() - (1 << 20) + k - 20));
+        for to in ends {
+            for from in [0, 1, key - 1, key] {
+                if from <= to {
+                    let found = rfind_member(&long, b"prior_state", b'{', from, to);
+                    assert_eq!(found, naive(&long, from, to), "{from}..{to}");
+                }
+            }
+        }
+        assert_eq!(
+            rfind_member(&long, b"prior_state", b'{', 0, long.len()),
+            Some(key + 14)
+        );
         assert_eq!(
             find_member(text, b"planned_values", b'{', 0, text.len()),
             None
