@@ -429,27 +429,25 @@ impl<'p> Network<'p> {
     /// Builds the network of a plan.
     pub fn build(plan: &'p Plan) -> Network<'p> {
         let resolver = Resolver::new(plan);
-        let mut b = Builder {
-            resolver: &resolver,
-            plan,
-            kinds: BTreeMap::new(),
-            edges: Vec::new(),
-            routes: Vec::new(),
-            unknown: Vec::new(),
-            vpc_of: HashMap::new(),
-            main_tables: HashMap::new(),
-            explicit_assoc: HashMap::new(),
-            unresolved_assoc_vpcs: BTreeSet::new(),
-            endpoint_tables: HashMap::new(),
-            placements: HashMap::new(),
-            security_groups: HashMap::new(),
-            sg_rules: HashMap::new(),
-            sg_rules_complete: true,
-            extras: Extras::default(),
-            unattached_routes: false,
-            incomplete_tables: BTreeSet::new(),
+        let mut b = Builder::new(&resolver, plan);
+        b.first_phase();
+        // The second phase, the larger, on two threads: each half of the resources on a builder
+        // of its own, which starts from what the first phase found (the second only reads that)
+        // and has a resolver of its own (resolvers cache in cells, not shared between threads).
+        // The halves' writes are then added in order, as one builder going through all the
+        // resources would have written them.
+        let (ids, facts) = (resolver.ids(), b.first_phase_facts());
+        let half = |ids_in: std::ops::Range<ResId>| {
+            let resolver = Resolver::with_ids(plan, Arc::clone(&ids));
+            let mut half = Builder::new(&resolver, plan);
+            (half.kinds, half.vpc_of, half.main_tables) = facts.clone();
+            half.second_phase(ids_in);
+            half.into_writes()
         };
-        b.build();
+        let split = plan.resources.len() / 2;
+        let (first, second) = rayon::join(|| half(0..split), || half(split..plan.resources.len()));
+        b.absorb(first);
+        b.absorb(second);
         let mut network = b.finish(resolver.ids());
         network.index();
         network
@@ -812,15 +810,136 @@ struct Builder<'r, 'p> {
     incomplete_tables: BTreeSet<NodeRef>,
 }
 
-impl<'p> Builder<'_, 'p> {
-    fn build(&mut self) {
+/// What the second phase writes, taken from a builder to be added to another's
+/// ([`Builder::absorb`]).
+struct SecondPhaseWrites {
+    edges: Vec<Edge>,
+    routes: Vec<Route>,
+    unknown: Vec<UnknownEdge>,
+    explicit_assoc: HashMap<NodeRef, Fact<NodeRef>>,
+    unresolved_assoc_vpcs: BTreeSet<Option<NodeRef>>,
+    endpoint_tables: HashMap<NodeRef, Linked>,
+    placements: HashMap<NodeRef, Linked>,
+    security_groups: HashMap<NodeRef, Linked>,
+    sg_rules: HashMap<NodeRef, Vec<ResId>>,
+    sg_rules_complete: bool,
+    extras: Extras,
+    unattached_routes: bool,
+    incomplete_tables: BTreeSet<NodeRef>,
+}
+
+/// What the first phase found and the second reads: the node kinds, VPC memberships and main
+/// route tables.
+type FirstPhaseFacts = (
+    BTreeMap<NodeRef, NodeKind>,
+    HashMap<NodeRef, Fact<NodeRef>>,
+    HashMap<NodeRef, Fact<NodeRef>>,
+);
+
+impl<'r, 'p> Builder<'r, 'p> {
+    fn new(resolver: &'r Resolver<'p>, plan: &'p Plan) -> Self {
+        Builder {
+            resolver,
+            plan,
+            kinds: BTreeMap::new(),
+            edges: Vec::new(),
+            routes: Vec::new(),
+            unknown: Vec::new(),
+            vpc_of: HashMap::new(),
+            main_tables: HashMap::new(),
+            explicit_assoc: HashMap::new(),
+            unresolved_assoc_vpcs: BTreeSet::new(),
+            endpoint_tables: HashMap::new(),
+            placements: HashMap::new(),
+            security_groups: HashMap::new(),
+            sg_rules: HashMap::new(),
+            sg_rules_complete: true,
+            extras: Extras::default(),
+            unattached_routes: false,
+            incomplete_tables: BTreeSet::new(),
+        }
+    }
+
+    fn first_phase_facts(&self) -> FirstPhaseFacts {
+        (
+            self.kinds.clone(),
+            self.vpc_of.clone(),
+            self.main_tables.clone(),
+        )
+    }
+
+    fn into_writes(self) -> SecondPhaseWrites {
+        SecondPhaseWrites {
+            edges: self.edges,
+            routes: self.routes,
+            unknown: self.unknown,
+            explicit_assoc: self.explicit_assoc,
+            unresolved_assoc_vpcs: self.unresolved_assoc_vpcs,
+            endpoint_tables: self.endpoint_tables,
+            placements: self.placements,
+            security_groups: self.security_groups,
+            sg_rules: self.sg_rules,
+            sg_rules_complete: self.sg_rules_complete,
+            extras: self.extras,
+            unattached_routes: self.unattached_routes,
+            incomplete_tables: self.incomplete_tables,
+        }
+    }
+
+    /// Adds the writes of a builder that went through later resources, as if this one had gone
+    /// on through them: lists in order, a later value replacing an earlier one, sets joined.
+    fn absorb(&mut self, later: SecondPhaseWrites) {
+        fn join_sets(into: &mut HashMap<NodeRef, Linked>, from: HashMap<NodeRef, Linked>) {
+            for (node, later) in from {
+                let set = into.entry(node).or_insert(Linked {
+                    nodes: Vec::new(),
+                    complete: true,
+                });
+                set.complete &= later.complete;
+                for member in later.nodes {
+                    set.push(member);
+                }
+            }
+        }
+        self.edges.extend(later.edges);
+        self.routes.extend(later.routes);
+        self.unknown.extend(later.unknown);
+        self.explicit_assoc.extend(later.explicit_assoc);
+        self.unresolved_assoc_vpcs
+            .extend(later.unresolved_assoc_vpcs);
+        join_sets(&mut self.endpoint_tables, later.endpoint_tables);
+        join_sets(&mut self.placements, later.placements);
+        join_sets(&mut self.security_groups, later.security_groups);
+        for (group, rules) in later.sg_rules {
+            self.sg_rules.entry(group).or_default().extend(rules);
+        }
+        self.sg_rules_complete &= later.sg_rules_complete;
+        let extras = later.extras;
+        self.extras.private_dns.extend(extras.private_dns);
+        self.extras.policy.extend(extras.policy);
+        for (service, principals) in extras.principals {
+            self.extras
+                .principals
+                .entry(service)
+                .or_default()
+                .extend(principals);
+        }
+        self.extras.unresolved_private_dns |= extras.unresolved_private_dns;
+        self.extras.unresolved_policy |= extras.unresolved_policy;
+        self.extras.unresolved_principals |= extras.unresolved_principals;
+        self.unattached_routes |= later.unattached_routes;
+        self.incomplete_tables.extend(later.incomplete_tables);
+    }
+
+    /// Node kinds, VPC membership and main route tables, which routes and implicit associations
+    /// need.
+    fn first_phase(&mut self) {
         let plan = self.plan;
         for (id, r) in plan.resources.iter().enumerate() {
             if let Some(kind) = NodeKind::of_type(r.rtype()) {
                 self.kinds.insert(NodeRef::Resource(id), kind);
             }
         }
-        // Phase 1: VPC membership and main route tables, which routes and implicit associations need.
         for (id, r) in plan.resources.iter().enumerate() {
             let node = NodeRef::Resource(id);
             match r.rtype() {
@@ -902,8 +1021,15 @@ impl<'p> Builder<'_, 'p> {
                 self.edge(node, main, EdgeKind::MainRouteTable, ResolvedBy::Implicit);
             }
         }
-        // Phase 2: routes, associations, placements, endpoints, security groups, workloads.
-        for (id, r) in plan.resources.iter().enumerate() {
+    }
+
+    /// Routes, associations, placements, endpoints, security groups and workloads of the
+    /// resources in `ids`. Reads what the first phase wrote and writes only
+    /// [`SecondPhaseWrites`].
+    fn second_phase(&mut self, ids: std::ops::Range<ResId>) {
+        let plan = self.plan;
+        for (id, r) in plan.resources[ids.clone()].iter().enumerate() {
+            let id = ids.start + id;
             let node = NodeRef::Resource(id);
             match r.rtype() {
                 "aws_route_table" | "aws_default_route_table" => {
