@@ -5,6 +5,7 @@
 //! subnet", "where does the default route of this table go") and get [`Fact`]s back.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::sync::Arc;
@@ -429,23 +430,31 @@ impl<'p> Network<'p> {
     /// Builds the network of a plan.
     pub fn build(plan: &'p Plan) -> Network<'p> {
         let resolver = Resolver::new(plan);
-        let mut b = Builder::new(&resolver, plan);
-        b.first_phase();
-        // The second phase, the larger, on two threads: each half of the resources on a builder
-        // of its own, which starts from what the first phase found (the second only reads that)
-        // and has a resolver of its own (resolvers cache in cells, not shared between threads).
-        // The halves' writes are then added in order, as one builder going through all the
-        // resources would have written them.
-        let (ids, facts) = (resolver.ids(), b.first_phase_facts());
-        let half = |ids_in: std::ops::Range<ResId>| {
-            let resolver = Resolver::with_ids(plan, Arc::clone(&ids));
-            let mut half = Builder::new(&resolver, plan);
-            (half.kinds, half.vpc_of, half.main_tables) = facts.clone();
-            half.second_phase(ids_in);
-            half.into_writes()
+        let ids = resolver.ids();
+        // Most of the work is in two loops over the resources, each run on two threads: each
+        // half of the resources on a builder of its own, with a resolver of its own (resolvers
+        // cache in cells, not shared between threads). A loop's halves only read what the loops
+        // before them wrote, and their writes are added in order, as one builder going through
+        // all the resources would have written them (see `absorb_links` and `absorb`).
+        type Loop<'p> = dyn Fn(&mut Builder<'_, 'p>, Range<ResId>) + Sync;
+        let halves = |facts: &FirstPhaseFacts, run: &Loop<'p>| {
+            let half = |ids_in: Range<ResId>| {
+                let resolver = Resolver::with_ids(plan, Arc::clone(&ids));
+                let mut half = Builder::new(&resolver, plan);
+                (half.kinds, half.vpc_of, half.main_tables) = facts.clone();
+                run(&mut half, ids_in);
+                half.into_writes()
+            };
+            let split = plan.resources.len() / 2;
+            rayon::join(|| half(0..split), || half(split..plan.resources.len()))
         };
-        let split = plan.resources.len() / 2;
-        let (first, second) = rayon::join(|| half(0..split), || half(split..plan.resources.len()));
+        let mut b = Builder::new(&resolver, plan);
+        b.node_kinds();
+        let (first, second) = halves(&Default::default(), &|b, ids| b.vpc_links(ids));
+        b.absorb_links(first);
+        b.absorb_links(second);
+        b.main_tables();
+        let (first, second) = halves(&b.first_phase_facts(), &|b, ids| b.second_phase(ids));
         b.absorb(first);
         b.absorb(second);
         let mut network = b.finish(resolver.ids());
@@ -810,9 +819,12 @@ struct Builder<'r, 'p> {
     incomplete_tables: BTreeSet<NodeRef>,
 }
 
-/// What the second phase writes, taken from a builder to be added to another's
-/// ([`Builder::absorb`]).
+/// What the second phase writes (and the first's links, [`Builder::vpc_links`]: edges, unknowns,
+/// VPC memberships and main tables), taken from a builder to be added to another's
+/// ([`Builder::absorb`], [`Builder::absorb_links`]).
 struct SecondPhaseWrites {
+    vpc_of: HashMap<NodeRef, Fact<NodeRef>>,
+    main_tables: HashMap<NodeRef, Fact<NodeRef>>,
     edges: Vec<Edge>,
     routes: Vec<Route>,
     unknown: Vec<UnknownEdge>,
@@ -870,6 +882,8 @@ impl<'r, 'p> Builder<'r, 'p> {
 
     fn into_writes(self) -> SecondPhaseWrites {
         SecondPhaseWrites {
+            vpc_of: self.vpc_of,
+            main_tables: self.main_tables,
             edges: self.edges,
             routes: self.routes,
             unknown: self.unknown,
@@ -886,8 +900,21 @@ impl<'r, 'p> Builder<'r, 'p> {
         }
     }
 
-    /// Adds the writes of a builder that went through later resources, as if this one had gone
-    /// on through them: lists in order, a later value replacing an earlier one, sets joined.
+    /// Adds the links of a builder that went through later resources ([`Builder::vpc_links`]), as
+    /// if this one had gone on through them: lists in order, a later VPC membership replacing an
+    /// earlier one, an earlier main table kept.
+    fn absorb_links(&mut self, later: SecondPhaseWrites) {
+        self.edges.extend(later.edges);
+        self.unknown.extend(later.unknown);
+        self.vpc_of.extend(later.vpc_of);
+        for (vpc, table) in later.main_tables {
+            self.main_tables.entry(vpc).or_insert(table);
+        }
+    }
+
+    /// Adds the writes of a builder that went through later resources in the second phase, as if
+    /// this one had gone on through them: lists in order, a later value replacing an earlier one,
+    /// sets joined. (Its VPC memberships and main tables are the first phase's, only read.)
     fn absorb(&mut self, later: SecondPhaseWrites) {
         fn join_sets(into: &mut HashMap<NodeRef, Linked>, from: HashMap<NodeRef, Linked>) {
             for (node, later) in from {
@@ -931,16 +958,23 @@ impl<'r, 'p> Builder<'r, 'p> {
         self.incomplete_tables.extend(later.incomplete_tables);
     }
 
-    /// Node kinds, VPC membership and main route tables, which routes and implicit associations
-    /// need.
-    fn first_phase(&mut self) {
-        let plan = self.plan;
-        for (id, r) in plan.resources.iter().enumerate() {
+    /// The first phase: node kinds, VPC membership and main route tables, which routes and
+    /// implicit associations need. Here the kinds.
+    fn node_kinds(&mut self) {
+        for (id, r) in self.plan.resources.iter().enumerate() {
             if let Some(kind) = NodeKind::of_type(r.rtype()) {
                 self.kinds.insert(NodeRef::Resource(id), kind);
             }
         }
-        for (id, r) in plan.resources.iter().enumerate() {
+    }
+
+    /// The VPC membership of the resources in `ids`, and the main tables `aws_default_route_table`
+    /// sets. Reads nothing the builder wrote: the references followed never name route tables
+    /// (the main tables' ids).
+    fn vpc_links(&mut self, ids: Range<ResId>) {
+        let plan = self.plan;
+        for (id, r) in plan.resources[ids.clone()].iter().enumerate() {
+            let id = ids.start + id;
             let node = NodeRef::Resource(id);
             match r.rtype() {
                 "aws_subnet"
@@ -984,6 +1018,11 @@ impl<'r, 'p> Builder<'r, 'p> {
                 _ => {}
             }
         }
+    }
+
+    /// The main tables of the associations, and of the VPCs this plan creates without one.
+    fn main_tables(&mut self) {
+        let plan = self.plan;
         // An explicit main association replaces the default table as main.
         for (id, r) in plan.resources.iter().enumerate() {
             if r.rtype() != "aws_main_route_table_association" {
@@ -1026,7 +1065,7 @@ impl<'r, 'p> Builder<'r, 'p> {
     /// Routes, associations, placements, endpoints, security groups and workloads of the
     /// resources in `ids`. Reads what the first phase wrote and writes only
     /// [`SecondPhaseWrites`].
-    fn second_phase(&mut self, ids: std::ops::Range<ResId>) {
+    fn second_phase(&mut self, ids: Range<ResId>) {
         let plan = self.plan;
         for (id, r) in plan.resources[ids.clone()].iter().enumerate() {
             let id = ids.start + id;
