@@ -441,9 +441,9 @@ impl<'p> Network<'p> {
             let half = |ids_in: Range<ResId>| {
                 let resolver = Resolver::with_ids(plan, Arc::clone(&ids));
                 let mut half = Builder::new(&resolver, plan);
-                (half.kinds, half.vpc_of, half.main_tables) = facts.clone();
+                (half.kinds, half.out.vpc_of, half.out.main_tables) = facts.clone();
                 run(&mut half, ids_in);
-                half.into_writes()
+                half.out
             };
             let split = plan.resources.len() / 2;
             rayon::join(|| half(0..split), || half(split..plan.resources.len()))
@@ -802,6 +802,13 @@ struct Builder<'r, 'p> {
     resolver: &'r Resolver<'p>,
     plan: &'p Plan,
     kinds: BTreeMap<NodeRef, NodeKind>,
+    out: Written,
+}
+
+/// What the loops over the resources write. A loop run on two halves of the resources
+/// ([`Network::build`]) has each half written by a builder of its own, and the later half's added
+/// to the earlier's ([`Builder::absorb_links`], [`Builder::absorb`]).
+struct Written {
     edges: Vec<Edge>,
     routes: Vec<Route>,
     unknown: Vec<UnknownEdge>,
@@ -819,41 +826,9 @@ struct Builder<'r, 'p> {
     incomplete_tables: BTreeSet<NodeRef>,
 }
 
-/// What the second phase writes (and the first's links, [`Builder::vpc_links`]: edges, unknowns,
-/// VPC memberships and main tables), taken from a builder to be added to another's
-/// ([`Builder::absorb`], [`Builder::absorb_links`]).
-struct SecondPhaseWrites {
-    vpc_of: HashMap<NodeRef, Fact<NodeRef>>,
-    main_tables: HashMap<NodeRef, Fact<NodeRef>>,
-    edges: Vec<Edge>,
-    routes: Vec<Route>,
-    unknown: Vec<UnknownEdge>,
-    explicit_assoc: HashMap<NodeRef, Fact<NodeRef>>,
-    unresolved_assoc_vpcs: BTreeSet<Option<NodeRef>>,
-    endpoint_tables: HashMap<NodeRef, Linked>,
-    placements: HashMap<NodeRef, Linked>,
-    security_groups: HashMap<NodeRef, Linked>,
-    sg_rules: HashMap<NodeRef, Vec<ResId>>,
-    sg_rules_complete: bool,
-    extras: Extras,
-    unattached_routes: bool,
-    incomplete_tables: BTreeSet<NodeRef>,
-}
-
-/// What the first phase found and the second reads: the node kinds, VPC memberships and main
-/// route tables.
-type FirstPhaseFacts = (
-    BTreeMap<NodeRef, NodeKind>,
-    HashMap<NodeRef, Fact<NodeRef>>,
-    HashMap<NodeRef, Fact<NodeRef>>,
-);
-
-impl<'r, 'p> Builder<'r, 'p> {
-    fn new(resolver: &'r Resolver<'p>, plan: &'p Plan) -> Self {
-        Builder {
-            resolver,
-            plan,
-            kinds: BTreeMap::new(),
+impl Default for Written {
+    fn default() -> Self {
+        Written {
             edges: Vec::new(),
             routes: Vec::new(),
             unknown: Vec::new(),
@@ -871,51 +846,50 @@ impl<'r, 'p> Builder<'r, 'p> {
             incomplete_tables: BTreeSet::new(),
         }
     }
+}
+
+/// What the first phase found and the second reads: the node kinds, VPC memberships and main
+/// route tables.
+type FirstPhaseFacts = (
+    BTreeMap<NodeRef, NodeKind>,
+    HashMap<NodeRef, Fact<NodeRef>>,
+    HashMap<NodeRef, Fact<NodeRef>>,
+);
+
+impl<'r, 'p> Builder<'r, 'p> {
+    fn new(resolver: &'r Resolver<'p>, plan: &'p Plan) -> Self {
+        Builder {
+            resolver,
+            plan,
+            kinds: BTreeMap::new(),
+            out: Written::default(),
+        }
+    }
 
     fn first_phase_facts(&self) -> FirstPhaseFacts {
         (
             self.kinds.clone(),
-            self.vpc_of.clone(),
-            self.main_tables.clone(),
+            self.out.vpc_of.clone(),
+            self.out.main_tables.clone(),
         )
-    }
-
-    fn into_writes(self) -> SecondPhaseWrites {
-        SecondPhaseWrites {
-            vpc_of: self.vpc_of,
-            main_tables: self.main_tables,
-            edges: self.edges,
-            routes: self.routes,
-            unknown: self.unknown,
-            explicit_assoc: self.explicit_assoc,
-            unresolved_assoc_vpcs: self.unresolved_assoc_vpcs,
-            endpoint_tables: self.endpoint_tables,
-            placements: self.placements,
-            security_groups: self.security_groups,
-            sg_rules: self.sg_rules,
-            sg_rules_complete: self.sg_rules_complete,
-            extras: self.extras,
-            unattached_routes: self.unattached_routes,
-            incomplete_tables: self.incomplete_tables,
-        }
     }
 
     /// Adds the links of a builder that went through later resources ([`Builder::vpc_links`]), as
     /// if this one had gone on through them: lists in order, a later VPC membership replacing an
     /// earlier one, an earlier main table kept.
-    fn absorb_links(&mut self, later: SecondPhaseWrites) {
-        self.edges.extend(later.edges);
-        self.unknown.extend(later.unknown);
-        self.vpc_of.extend(later.vpc_of);
+    fn absorb_links(&mut self, later: Written) {
+        self.out.edges.extend(later.edges);
+        self.out.unknown.extend(later.unknown);
+        self.out.vpc_of.extend(later.vpc_of);
         for (vpc, table) in later.main_tables {
-            self.main_tables.entry(vpc).or_insert(table);
+            self.out.main_tables.entry(vpc).or_insert(table);
         }
     }
 
     /// Adds the writes of a builder that went through later resources in the second phase, as if
     /// this one had gone on through them: lists in order, a later value replacing an earlier one,
     /// sets joined. (Its VPC memberships and main tables are the first phase's, only read.)
-    fn absorb(&mut self, later: SecondPhaseWrites) {
+    fn absorb(&mut self, later: Written) {
         fn join_sets(into: &mut HashMap<NodeRef, Linked>, from: HashMap<NodeRef, Linked>) {
             for (node, later) in from {
                 let set = into.entry(node).or_insert(Linked {
@@ -928,34 +902,48 @@ impl<'r, 'p> Builder<'r, 'p> {
                 }
             }
         }
-        self.edges.extend(later.edges);
-        self.routes.extend(later.routes);
-        self.unknown.extend(later.unknown);
-        self.explicit_assoc.extend(later.explicit_assoc);
-        self.unresolved_assoc_vpcs
-            .extend(later.unresolved_assoc_vpcs);
-        join_sets(&mut self.endpoint_tables, later.endpoint_tables);
-        join_sets(&mut self.placements, later.placements);
-        join_sets(&mut self.security_groups, later.security_groups);
-        for (group, rules) in later.sg_rules {
-            self.sg_rules.entry(group).or_default().extend(rules);
+        // Every field named, so that one added to `Written` is not left out here.
+        let Written {
+            edges,
+            routes,
+            unknown,
+            vpc_of: _,
+            main_tables: _,
+            explicit_assoc,
+            unresolved_assoc_vpcs,
+            endpoint_tables,
+            placements,
+            security_groups,
+            sg_rules,
+            sg_rules_complete,
+            extras,
+            unattached_routes,
+            incomplete_tables,
+        } = later;
+        let out = &mut self.out;
+        out.edges.extend(edges);
+        out.routes.extend(routes);
+        out.unknown.extend(unknown);
+        out.explicit_assoc.extend(explicit_assoc);
+        out.unresolved_assoc_vpcs.extend(unresolved_assoc_vpcs);
+        join_sets(&mut out.endpoint_tables, endpoint_tables);
+        join_sets(&mut out.placements, placements);
+        join_sets(&mut out.security_groups, security_groups);
+        for (group, rules) in sg_rules {
+            out.sg_rules.entry(group).or_default().extend(rules);
         }
-        self.sg_rules_complete &= later.sg_rules_complete;
-        let extras = later.extras;
-        self.extras.private_dns.extend(extras.private_dns);
-        self.extras.policy.extend(extras.policy);
+        out.sg_rules_complete &= sg_rules_complete;
+        out.extras.private_dns.extend(extras.private_dns);
+        out.extras.policy.extend(extras.policy);
         for (service, principals) in extras.principals {
-            self.extras
-                .principals
-                .entry(service)
-                .or_default()
-                .extend(principals);
+            let known = out.extras.principals.entry(service).or_default();
+            known.extend(principals);
         }
-        self.extras.unresolved_private_dns |= extras.unresolved_private_dns;
-        self.extras.unresolved_policy |= extras.unresolved_policy;
-        self.extras.unresolved_principals |= extras.unresolved_principals;
-        self.unattached_routes |= later.unattached_routes;
-        self.incomplete_tables.extend(later.incomplete_tables);
+        out.extras.unresolved_private_dns |= extras.unresolved_private_dns;
+        out.extras.unresolved_policy |= extras.unresolved_policy;
+        out.extras.unresolved_principals |= extras.unresolved_principals;
+        out.unattached_routes |= unattached_routes;
+        out.incomplete_tables.extend(incomplete_tables);
     }
 
     /// The first phase: node kinds, VPC membership and main route tables, which routes and
@@ -1001,7 +989,7 @@ impl<'r, 'p> Builder<'r, 'p> {
                     let gw = self.one(id, &[Step::Key(field.0)], field.1);
                     let vpc = self.one(id, &[Step::Key("vpc_id")], VPC);
                     if let (Some((g, _)), Some((v, by))) = (gw, vpc) {
-                        self.vpc_of.insert(g, Fact::Known(v));
+                        self.out.vpc_of.insert(g, Fact::Known(v));
                         self.edge(v, g, EdgeKind::Contains, by);
                     }
                 }
@@ -1010,8 +998,8 @@ impl<'r, 'p> Builder<'r, 'p> {
                         self.one(id, &[Step::Key("default_route_table_id")], VPC)
                     {
                         // Its `vpc_id` is computed: no `contains` edge, but it is in this VPC.
-                        self.vpc_of.insert(node, Fact::Known(vpc));
-                        self.main_tables.entry(vpc).or_insert(Fact::Known(node));
+                        self.out.vpc_of.insert(node, Fact::Known(vpc));
+                        self.out.main_tables.entry(vpc).or_insert(Fact::Known(node));
                         self.edge(vpc, node, EdgeKind::MainRouteTable, by);
                     }
                 }
@@ -1032,11 +1020,11 @@ impl<'r, 'p> Builder<'r, 'p> {
             let table = self.one(id, &[Step::Key("route_table_id")], ROUTE_TABLE);
             match (vpc, table) {
                 (Some((v, _)), Some((t, by))) => {
-                    self.main_tables.insert(v, Fact::Known(t));
+                    self.out.main_tables.insert(v, Fact::Known(t));
                     self.edge(v, t, EdgeKind::MainRouteTable, by);
                 }
                 (Some((v, _)), None) => {
-                    self.main_tables.insert(v, Fact::Unknown);
+                    self.out.main_tables.insert(v, Fact::Unknown);
                 }
                 _ => {}
             }
@@ -1045,26 +1033,26 @@ impl<'r, 'p> Builder<'r, 'p> {
         for (id, r) in plan.resources.iter().enumerate() {
             let node = NodeRef::Resource(id);
             if matches!(r.rtype(), "aws_vpc" | "aws_default_vpc")
-                && !self.main_tables.contains_key(&node)
+                && !self.out.main_tables.contains_key(&node)
             {
                 // The main table of an existing VPC exists outside the plan, with routes we
                 // cannot see; only a VPC this plan creates is known to start with a bare one.
                 if r.is_data() || r.action != crate::model::Action::Create {
-                    self.main_tables.insert(node, Fact::Unknown);
+                    self.out.main_tables.insert(node, Fact::Unknown);
                     continue;
                 }
                 let main = NodeRef::MainTable(id);
                 self.kinds.insert(main, NodeKind::RouteTable);
-                self.vpc_of.insert(main, Fact::Known(node));
-                self.main_tables.insert(node, Fact::Known(main));
+                self.out.vpc_of.insert(main, Fact::Known(node));
+                self.out.main_tables.insert(node, Fact::Known(main));
                 self.edge(node, main, EdgeKind::MainRouteTable, ResolvedBy::Implicit);
             }
         }
     }
 
     /// Routes, associations, placements, endpoints, security groups and workloads of the
-    /// resources in `ids`. Reads what the first phase wrote and writes only
-    /// [`SecondPhaseWrites`].
+    /// resources in `ids`. Reads what the first phase wrote; writes neither VPC memberships nor
+    /// main tables.
     fn second_phase(&mut self, ids: Range<ResId>) {
         let plan = self.plan;
         for (id, r) in plan.resources[ids.clone()].iter().enumerate() {
@@ -1073,7 +1061,7 @@ impl<'r, 'p> Builder<'r, 'p> {
             match r.rtype() {
                 "aws_route_table" | "aws_default_route_table" => {
                     if r.is_data() {
-                        self.incomplete_tables.insert(node);
+                        self.out.incomplete_tables.insert(node);
                     } else {
                         self.inline_routes(id, node);
                     }
@@ -1102,28 +1090,28 @@ impl<'r, 'p> Builder<'r, 'p> {
                 | "aws_vpc_security_group_egress_rule" => {
                     match self.one(id, &[Step::Key("security_group_id")], SECURITY_GROUP) {
                         Some((sg, by)) => {
-                            self.sg_rules.entry(sg).or_default().push(id);
+                            self.out.sg_rules.entry(sg).or_default().push(id);
                             self.edge(node, sg, EdgeKind::Rule, by);
                         }
-                        None => self.sg_rules_complete = false,
+                        None => self.out.sg_rules_complete = false,
                     }
                 }
                 "aws_vpc_endpoint_private_dns" => {
                     match self.one(id, &[Step::Key("vpc_endpoint_id")], ENDPOINT) {
                         Some((e, _)) => {
                             let value = r.values.bool("private_dns_enabled");
-                            self.extras.private_dns.insert(e, value);
+                            self.out.extras.private_dns.insert(e, value);
                         }
-                        None => self.extras.unresolved_private_dns = true,
+                        None => self.out.extras.unresolved_private_dns = true,
                     }
                 }
                 "aws_vpc_endpoint_policy" => {
                     match self.one(id, &[Step::Key("vpc_endpoint_id")], ENDPOINT) {
                         Some((e, _)) => {
                             let value = r.values.str("policy").map(str::to_string);
-                            self.extras.policy.insert(e, value);
+                            self.out.extras.policy.insert(e, value);
                         }
-                        None => self.extras.unresolved_policy = true,
+                        None => self.out.extras.unresolved_policy = true,
                     }
                 }
                 "aws_vpc_endpoint_service_allowed_principal" => {
@@ -1134,9 +1122,14 @@ impl<'r, 'p> Builder<'r, 'p> {
                     ) {
                         Some((svc, _)) => {
                             let value = r.values.str("principal_arn").map(str::to_string);
-                            self.extras.principals.entry(svc).or_default().push(value);
+                            self.out
+                                .extras
+                                .principals
+                                .entry(svc)
+                                .or_default()
+                                .push(value);
                         }
-                        None => self.extras.unresolved_principals = true,
+                        None => self.out.extras.unresolved_principals = true,
                     }
                 }
                 t if WORKLOAD_TYPES.contains(&t) => self.workload(id, node),
@@ -1154,16 +1147,16 @@ impl<'r, 'p> Builder<'r, 'p> {
             .map(|(n, _)| *n)
             .collect();
         for subnet in subnets {
-            if self.explicit_assoc.contains_key(&subnet) {
+            if self.out.explicit_assoc.contains_key(&subnet) {
                 continue;
             }
-            if let Some(Fact::Known(vpc)) = self.vpc_of.get(&subnet).copied() {
-                if self.unresolved_assoc_vpcs.contains(&None)
-                    || self.unresolved_assoc_vpcs.contains(&Some(vpc))
+            if let Some(Fact::Known(vpc)) = self.out.vpc_of.get(&subnet).copied() {
+                if self.out.unresolved_assoc_vpcs.contains(&None)
+                    || self.out.unresolved_assoc_vpcs.contains(&Some(vpc))
                 {
                     continue;
                 }
-                if let Some(Fact::Known(table)) = self.main_tables.get(&vpc).copied() {
+                if let Some(Fact::Known(table)) = self.out.main_tables.get(&vpc).copied() {
                     self.edge(subnet, table, EdgeKind::Association, ResolvedBy::Implicit);
                 }
             }
@@ -1175,12 +1168,13 @@ impl<'r, 'p> Builder<'r, 'p> {
                     *node,
                     RouteSet {
                         routes: Vec::new(),
-                        complete: !self.unattached_routes && !self.incomplete_tables.contains(node),
+                        complete: !self.out.unattached_routes
+                            && !self.out.incomplete_tables.contains(node),
                     },
                 );
             }
         }
-        for (i, route) in self.routes.iter().enumerate() {
+        for (i, route) in self.out.routes.iter().enumerate() {
             if let Some(set) = route_sets.get_mut(&route.table) {
                 set.routes.push(i);
             }
@@ -1190,7 +1184,7 @@ impl<'r, 'p> Builder<'r, 'p> {
         for node in self.kinds.keys() {
             index.insert(*node, graph.add_node(*node));
         }
-        self.edges.sort_by(|a, b| {
+        self.out.edges.sort_by(|a, b| {
             (a.from, a.to, a.data.kind, &a.data.destination).cmp(&(
                 b.from,
                 b.to,
@@ -1198,40 +1192,41 @@ impl<'r, 'p> Builder<'r, 'p> {
                 &b.data.destination,
             ))
         });
-        self.edges
+        self.out
+            .edges
             .dedup_by(|a, b| a.from == b.from && a.to == b.to && a.data == b.data);
-        for e in self.edges {
+        for e in self.out.edges {
             if let (Some(&f), Some(&t)) = (index.get(&e.from), index.get(&e.to)) {
                 graph.add_edge(f, t, e.data);
             }
         }
-        self.unknown.sort();
-        self.unknown.dedup();
+        self.out.unknown.sort();
+        self.out.unknown.dedup();
         Network {
             plan: self.plan,
             graph,
             index,
             kinds: self.kinds.into_iter().collect(),
-            routes: self.routes,
+            routes: self.out.routes,
             route_sets,
-            main_tables: self.main_tables,
-            vpc_of: self.vpc_of,
-            explicit_assoc: self.explicit_assoc,
-            unresolved_assoc_vpcs: self.unresolved_assoc_vpcs,
-            endpoint_tables: self.endpoint_tables,
-            placements: self.placements,
-            security_groups: self.security_groups,
-            sg_rules: self.sg_rules,
-            sg_rules_complete: self.sg_rules_complete,
-            extras: self.extras,
-            unknown: self.unknown,
+            main_tables: self.out.main_tables,
+            vpc_of: self.out.vpc_of,
+            explicit_assoc: self.out.explicit_assoc,
+            unresolved_assoc_vpcs: self.out.unresolved_assoc_vpcs,
+            endpoint_tables: self.out.endpoint_tables,
+            placements: self.out.placements,
+            security_groups: self.out.security_groups,
+            sg_rules: self.out.sg_rules,
+            sg_rules_complete: self.out.sg_rules_complete,
+            extras: self.out.extras,
+            unknown: self.out.unknown,
             indexes: Indexes::default(),
             ids,
         }
     }
 
     fn edge(&mut self, from: NodeRef, to: NodeRef, kind: EdgeKind, by: ResolvedBy) {
-        self.edges.push(Edge {
+        self.out.edges.push(Edge {
             from,
             to,
             data: EdgeData {
@@ -1252,7 +1247,7 @@ impl<'r, 'p> Builder<'r, 'p> {
             })
             .collect::<Vec<_>>()
             .join(".");
-        self.unknown.push(UnknownEdge {
+        self.out.unknown.push(UnknownEdge {
             address: self.plan.resources[id].id.clone(),
             attribute,
             reason,
@@ -1262,7 +1257,7 @@ impl<'r, 'p> Builder<'r, 'p> {
     fn node_of(&self, target: &Target) -> Option<NodeRef> {
         match target {
             Target::Resource(id) => Some(NodeRef::Resource(*id)),
-            Target::VpcMainTable(vpc) => match self.main_tables.get(&NodeRef::Resource(*vpc)) {
+            Target::VpcMainTable(vpc) => match self.out.main_tables.get(&NodeRef::Resource(*vpc)) {
                 // `default_route_table_id` is the table an aws_default_route_table manages.
                 Some(Fact::Known(t)) => Some(*t),
                 _ => None,
@@ -1335,11 +1330,11 @@ impl<'r, 'p> Builder<'r, 'p> {
     fn link_vpc(&mut self, id: ResId, node: NodeRef, field: &str) {
         match self.one(id, &[Step::Key(field)], VPC) {
             Some((vpc, by)) => {
-                self.vpc_of.insert(node, Fact::Known(vpc));
+                self.out.vpc_of.insert(node, Fact::Known(vpc));
                 self.edge(vpc, node, EdgeKind::Contains, by);
             }
             None => {
-                self.vpc_of.insert(node, Fact::Unknown);
+                self.out.vpc_of.insert(node, Fact::Unknown);
             }
         }
     }
@@ -1371,7 +1366,7 @@ impl<'r, 'p> Builder<'r, 'p> {
                         .config_of(id)
                         .is_none_or(|c| c.expr_at(&[Step::Key("route")]).is_none())
                 {
-                    self.incomplete_tables.insert(table);
+                    self.out.incomplete_tables.insert(table);
                 }
             }
             Fact::Absent => {}
@@ -1389,7 +1384,7 @@ impl<'r, 'p> Builder<'r, 'p> {
                         &[Step::Key("route")],
                         "the route set is unknown until apply".into(),
                     );
-                    self.incomplete_tables.insert(table);
+                    self.out.incomplete_tables.insert(table);
                 }
             }
         }
@@ -1410,7 +1405,7 @@ impl<'r, 'p> Builder<'r, 'p> {
             Resolution::Unknown(reason) => {
                 // A route we cannot place could be in any table.
                 self.note_unknown(id, &path, reason);
-                self.unattached_routes = true;
+                self.out.unattached_routes = true;
                 return;
             }
             Resolution::Absent => return,
@@ -1516,7 +1511,7 @@ impl<'r, 'p> Builder<'r, 'p> {
                 Fact::Known(d) => Some(d.text().to_string()),
                 _ => None,
             };
-            self.edges.push(Edge {
+            self.out.edges.push(Edge {
                 from: table,
                 to: *to,
                 data: EdgeData {
@@ -1527,7 +1522,7 @@ impl<'r, 'p> Builder<'r, 'p> {
                 },
             });
         }
-        self.routes.push(Route {
+        self.out.routes.push(Route {
             table,
             destination,
             target_kind,
@@ -1550,22 +1545,22 @@ impl<'r, 'p> Builder<'r, 'p> {
             Some((subnet, by)) => match table {
                 Some((t, table_by)) => {
                     let by = by.max(table_by);
-                    self.explicit_assoc.insert(subnet, Fact::Known(t));
+                    self.out.explicit_assoc.insert(subnet, Fact::Known(t));
                     self.edge(subnet, t, EdgeKind::Association, by);
                 }
                 None => {
-                    self.explicit_assoc.insert(subnet, Fact::Unknown);
+                    self.out.explicit_assoc.insert(subnet, Fact::Unknown);
                 }
             },
             None => {
-                let vpc = table.and_then(|(t, _)| match self.vpc_of.get(&t) {
+                let vpc = table.and_then(|(t, _)| match self.out.vpc_of.get(&t) {
                     Some(Fact::Known(v)) => Some(*v),
                     _ => None,
                 });
                 if table.is_none() || vpc.is_some() {
-                    self.unresolved_assoc_vpcs.insert(vpc);
+                    self.out.unresolved_assoc_vpcs.insert(vpc);
                 } else {
-                    self.unresolved_assoc_vpcs.insert(None);
+                    self.out.unresolved_assoc_vpcs.insert(None);
                 }
             }
         }
@@ -1652,9 +1647,9 @@ impl<'r, 'p> Builder<'r, 'p> {
 
     fn set_of(&mut self, kind: EdgeKind, node: NodeRef) -> &mut Linked {
         let map = match kind {
-            EdgeKind::EndpointRouteTable => &mut self.endpoint_tables,
-            EdgeKind::SecurityGroup => &mut self.security_groups,
-            _ => &mut self.placements,
+            EdgeKind::EndpointRouteTable => &mut self.out.endpoint_tables,
+            EdgeKind::SecurityGroup => &mut self.out.security_groups,
+            _ => &mut self.out.placements,
         };
         map.entry(node).or_insert(Linked {
             nodes: Vec::new(),
