@@ -3,7 +3,10 @@
 //! Also parses the reference strings Terraform writes into `configuration` (`aws_x.y[0].id`,
 //! `module.m["k"].out`, `each.value.id`), which share the same traversal syntax.
 
+use std::cell::RefCell;
+use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 /// The instance key of a resource or module instance: an int for `count`, a string for `for_each`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -45,12 +48,46 @@ pub struct ModuleStep {
 }
 
 /// The module instance a resource lives in; empty for the root module.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ModulePath(pub Vec<ModuleStep>);
+///
+/// Its steps are shared: the instances of one module instance, parsed one after another, hold one
+/// allocation of them ([`Address::parse`]), cloning a path costs no copy, and two paths that share
+/// it compare equal without looking at their steps.
+#[derive(Debug, Clone, Default)]
+pub struct ModulePath(pub Arc<[ModuleStep]>);
+
+// By the steps, as equality compares them (sharing them is only a shortcut).
+impl std::hash::Hash for ModulePath {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl PartialEq for ModulePath {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl Eq for ModulePath {}
+
+impl Ord for ModulePath {
+    fn cmp(&self, other: &Self) -> Ordering {
+        if Arc::ptr_eq(&self.0, &other.0) {
+            return Ordering::Equal;
+        }
+        self.0.cmp(&other.0)
+    }
+}
+
+impl PartialOrd for ModulePath {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 impl ModulePath {
     pub fn root() -> Self {
-        ModulePath(Vec::new())
+        ModulePath::default()
     }
 
     pub fn is_root(&self) -> bool {
@@ -59,16 +96,16 @@ impl ModulePath {
 
     pub fn parent(&self) -> Option<(ModulePath, &ModuleStep)> {
         let (last, rest) = self.0.split_last()?;
-        Some((ModulePath(rest.to_vec()), last))
+        Some((ModulePath(rest.into()), last))
     }
 
     pub fn child(&self, name: &str, key: Option<InstanceKey>) -> ModulePath {
-        let mut steps = self.0.clone();
+        let mut steps = self.0.to_vec();
         steps.push(ModuleStep {
             name: name.to_string(),
             key,
         });
-        ModulePath(steps)
+        ModulePath(steps.into())
     }
 
     /// Parses `module.a["x"].module.b` (the `module_address` of a resource change).
@@ -103,7 +140,10 @@ impl ModulePath {
                 key,
             });
         }
-        Some(ModulePath(steps))
+        if steps.is_empty() {
+            return Some(ModulePath::root());
+        }
+        Some(ModulePath(steps.into()))
     }
 }
 
@@ -138,13 +178,50 @@ pub struct Address {
     pub key: Option<InstanceKey>,
 }
 
+thread_local! {
+    /// The module path of the last address parsed on this thread that had one, and its text.
+    static LAST_MODULE: RefCell<(String, ModulePath)> = RefCell::default();
+}
+
 impl Address {
     /// Parses a full instance address. Returns `None` for text that is not one.
     pub fn parse(text: &str) -> Option<Address> {
         // Read for every instance of a plan: the segments borrow the text, and only what the
-        // address keeps is allocated.
+        // address keeps is allocated. Addresses read one after another mostly share their module
+        // path: when `text` starts with the last one's text and a `.`, its path is that one (the
+        // traversal reads the same steps up to there, and a step ends at the `.`), and only the
+        // rest is read, unless it has module steps of its own.
+        let shared = LAST_MODULE.with_borrow(|(prefix, module)| {
+            let rest = text.strip_prefix(prefix.as_str())?.strip_prefix('.')?;
+            (!prefix.is_empty()).then(|| (rest, module.clone()))
+        });
+        if let Some((rest, module)) = shared {
+            let mut segments = parse_traversal(rest)?.into_iter().peekable();
+            if segments.peek() != Some(&Segment::Attr("module")) {
+                return Address::parse_local(module, segments);
+            }
+        }
         let mut segments = parse_traversal(text)?.into_iter().peekable();
         let module = ModulePath::take_from(&mut segments)?;
+        if let Some(Segment::Attr(next)) = segments.peek() {
+            // The module's text ends at the `.` before the segment that follows it.
+            let end = (next.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+            if !module.is_root() && end > 0 && end <= text.len() {
+                LAST_MODULE.with_borrow_mut(|(prefix, last)| {
+                    prefix.clear();
+                    prefix.push_str(&text[..end - 1]);
+                    *last = module.clone();
+                });
+            }
+        }
+        Address::parse_local(module, segments)
+    }
+
+    /// The address in `module` whose local part (`data.aws_x.y[0]`) is `segments`.
+    fn parse_local<'t>(
+        module: ModulePath,
+        mut segments: std::iter::Peekable<impl Iterator<Item = Segment<'t>>>,
+    ) -> Option<Address> {
         let mode = match segments.next_if(|s| *s == Segment::Attr("data")) {
             Some(_) => Mode::Data,
             None => Mode::Managed,
@@ -276,6 +353,48 @@ fn parse_index(text: &str, start: usize) -> Option<(InstanceKey, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An address parsed after another reads the same whatever the other was, and shares the
+    /// other's module path when it is the same module instance.
+    #[test]
+    fn addresses_read_one_after_another_share_their_module_path() {
+        let texts = [
+            "module.a.aws_x.y",
+            "module.a.aws_x.z[0]",
+            "module.a.data.aws_x.y",
+            "module.a.module.b.aws_x.y",
+            "module.a.module",
+            "module.a.aws_x",
+            "module.a.",
+            "module.ab.aws_x.y",
+            "module.a[\"x.y\"].aws_x.y",
+            "module.a[\"x\"].aws_x.y",
+            "module.a[\"x\"].aws_x.y[\"k\"]",
+            "module.a[\"x\"]",
+            "module.a[0].aws_x.y",
+            "module.a[0][1].aws_x.y",
+            "aws_x.y",
+            "data.aws_x.y",
+            "module.a.module.b",
+        ];
+        let fresh = |text: &str| {
+            LAST_MODULE.with_borrow_mut(|last| *last = Default::default());
+            Address::parse(text)
+        };
+        for before in texts {
+            for text in texts {
+                fresh(before);
+                assert_eq!(Address::parse(text), fresh(text), "{text} after {before}");
+            }
+        }
+        fresh("module.a[\"x\"].aws_x.y");
+        let (a, b) = (
+            Address::parse("module.a[\"x\"].aws_x.y").unwrap(),
+            Address::parse("module.a[\"x\"].aws_y.z[1]").unwrap(),
+        );
+        assert!(Arc::ptr_eq(&a.module.0, &b.module.0));
+        assert_eq!(b.to_string(), "module.a[\"x\"].aws_y.z[1]");
+    }
 
     #[test]
     fn parses_and_prints_nested_addresses() {

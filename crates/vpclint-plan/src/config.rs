@@ -254,7 +254,7 @@ impl Config {
     /// and `module.vpc[1]` share one), found by its call names.
     pub fn module(&self, instance: &crate::address::ModulePath) -> Option<&ConfigModule> {
         let mut module = &self.root;
-        for step in &instance.0 {
+        for step in instance.0.iter() {
             module = &module.calls.get(&step.name)?.module;
         }
         Some(module)

@@ -444,7 +444,7 @@ impl Plan {
                 let mut path = first.module.clone();
                 while !path.is_root() && !modules.contains(&path) {
                     modules.insert(path.clone());
-                    path.0.pop();
+                    path = path.parent().map(|(parent, _)| parent).unwrap_or_default();
                 }
             }
             start = end;

@@ -460,7 +460,7 @@ impl<'a> PlanLocator<'a> {
         let mut dir = self.root_dir.clone()?;
         let mut calls = Vec::new();
         let mut config: Option<&ConfigModule> = Some(&self.plan.config.root);
-        for step in &address.module.0 {
+        for step in address.module.0.iter() {
             let tf = self.dir(&dir);
             let call = config.and_then(|c| c.calls.get(&step.name));
             let source = call
