@@ -183,7 +183,6 @@ const ENTRY_START: &[u8] = br#"},{"address":""#;
 /// byte between `[` and `]` is read once, by serde_json, whatever the guesses were.
 struct Entries<'a, E> {
     text: Text<'a>,
-    bytes: &'a [u8],
     open: usize,
     release: bool,
     finder: memmem::Finder<'static>,
@@ -213,7 +212,6 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
     fn new(text: Text<'a>, open: usize, release: bool) -> Self {
         Entries {
             text,
-            bytes: text.bytes,
             open,
             release,
             finder: memmem::Finder::new(ENTRY_START),
@@ -236,13 +234,14 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
             return Some(self.open);
         }
         let mut from = self.open.checked_add(k.checked_mul(PART)?)?;
-        let end = self.bytes.len().min(from.saturating_add(16 * PART));
+        let bytes = self.text.bytes;
+        let end = bytes.len().min(from.saturating_add(16 * PART));
         while from < end {
-            let found = from + self.finder.find(&self.bytes[from..end])?;
+            let found = from + self.finder.find(&bytes[from..end])?;
             // At the `{`, when the address is followed by a key only entries have next.
             let start = found + 2;
-            let after_address = string_end(self.bytes, start + ENTRY_START.len() - 3)?;
-            let next = &self.bytes[after_address..];
+            let after_address = string_end(bytes, start + ENTRY_START.len() - 3)?;
+            let next = &bytes[after_address..];
             if [
                 &b",\"mode\":"[..],
                 b",\"module_address\":",
@@ -286,7 +285,7 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
 
     /// Reads the entries from `start` until `stop` or the array's end.
     fn read_part(&self, start: usize, mut stop: Option<usize>) -> Option<PartRead<E>> {
-        let bytes = self.bytes;
+        let bytes = self.text.bytes;
         let cursor = Cursor::start(bytes, start, self.release);
         // About as many entries as a part of a Terraform plan holds (they are about a kilobyte):
         // grown by doubling, the lists of a large plan would be copied and faulted in again.
