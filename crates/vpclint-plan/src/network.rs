@@ -890,18 +890,6 @@ impl<'r, 'p> Builder<'r, 'p> {
     /// this one had gone on through them: lists in order, a later value replacing an earlier one,
     /// sets joined. (Its VPC memberships and main tables are the first phase's, only read.)
     fn absorb(&mut self, later: Written) {
-        fn join_sets(into: &mut HashMap<NodeRef, Linked>, from: HashMap<NodeRef, Linked>) {
-            for (node, later) in from {
-                let set = into.entry(node).or_insert(Linked {
-                    nodes: Vec::new(),
-                    complete: true,
-                });
-                set.complete &= later.complete;
-                for member in later.nodes {
-                    set.push(member);
-                }
-            }
-        }
         // Every field named, so that one added to `Written` is not left out here.
         let Written {
             edges,
@@ -920,15 +908,26 @@ impl<'r, 'p> Builder<'r, 'p> {
             unattached_routes,
             incomplete_tables,
         } = later;
+        // Each set as `link_all` and `endpoint_assoc` would have gone on with it.
+        for (kind, sets) in [
+            (EdgeKind::EndpointRouteTable, endpoint_tables),
+            (EdgeKind::Placement, placements),
+            (EdgeKind::SecurityGroup, security_groups),
+        ] {
+            for (node, later) in sets {
+                let set = self.set_of(kind, node);
+                set.complete &= later.complete;
+                for member in later.nodes {
+                    set.push(member);
+                }
+            }
+        }
         let out = &mut self.out;
         out.edges.extend(edges);
         out.routes.extend(routes);
         out.unknown.extend(unknown);
         out.explicit_assoc.extend(explicit_assoc);
         out.unresolved_assoc_vpcs.extend(unresolved_assoc_vpcs);
-        join_sets(&mut out.endpoint_tables, endpoint_tables);
-        join_sets(&mut out.placements, placements);
-        join_sets(&mut out.security_groups, security_groups);
         for (group, rules) in sg_rules {
             out.sg_rules.entry(group).or_default().extend(rules);
         }
