@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod config;
+mod direct;
 pub mod error;
 pub mod export;
 pub mod input;
@@ -15,6 +16,7 @@ pub mod query;
 mod raw;
 pub mod resolve;
 pub mod services;
+mod skip;
 pub mod text;
 pub mod value;
 

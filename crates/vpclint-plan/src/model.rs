@@ -5,13 +5,12 @@ use std::collections::BTreeMap;
 
 use std::sync::Arc;
 
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::address::{Address, InstanceKey, Mode, ModulePath};
 use crate::config::{Config, ConfigResource, Expr};
 use crate::error::{PlanError, PlanErrorKind};
-use crate::raw::{RawDocument, RawModule, RawResourceChange};
+use crate::raw::{Json, RawDocument, RawModule, RawResourceChange};
 use crate::text::TextScan;
 use crate::value::{Fact, Kept, Values};
 
@@ -807,6 +806,13 @@ impl<'de> serde::Deserialize<'de> for StreamedChange<'de> {
     }
 }
 
+impl<'a> crate::parallel::ReadAt<'a> for StreamedChange<'a> {
+    fn direct(text: &'a str, start: usize) -> Option<(Self, usize)> {
+        crate::direct::resource_change(text, start)
+            .map(|(rc, end)| (StreamedChange(prepare_change(rc)), end))
+    }
+}
+
 fn prepare_change(rc: RawResourceChange<'_>) -> Result<PreparedChange<'_>, PrepareError> {
     let address = Address::parse(&rc.address.text)
         .ok_or_else(|| PrepareError::Address(rc.address.text.to_string()))?;
@@ -903,8 +909,8 @@ fn address_error(name: &str, text: &str) -> PlanError {
 pub(crate) struct Place(usize);
 
 impl Place {
-    fn of(json: &RawValue) -> Place {
-        Place(json.get().as_ptr() as usize)
+    fn of(json: Json<'_>) -> Place {
+        Place(json.0.as_ptr() as usize)
     }
 
     /// The offset in `text`, which the value was borrowed from.
@@ -946,9 +952,9 @@ fn permute_in_place<T>(items: &mut [T], order: &mut [usize]) {
 /// An instance's after-state as read: values, which are unknown, which are sensitive.
 #[derive(Default, Clone, Copy)]
 struct RawAfter<'a> {
-    after: Option<&'a RawValue>,
-    unknown: Option<&'a RawValue>,
-    sensitive: Option<&'a RawValue>,
+    after: Option<Json<'a>>,
+    unknown: Option<Json<'a>>,
+    sensitive: Option<Json<'a>>,
 }
 
 /// Positions in a list of resources by address, hashing the addresses the resources hold rather
@@ -1035,20 +1041,20 @@ impl InOrder {
 
 /// Parses a value borrowed from `text`. Its errors (nesting deeper than serde's limit, which the
 /// raw value did not check) give the line and column in `text`, not in the value.
-fn parse_value(raw: Option<&RawValue>) -> Result<Value, ValueError> {
+fn parse_value(raw: Option<Json<'_>>) -> Result<Value, ValueError> {
     read_value(raw, |text| serde_json::from_str(text))
 }
 
 /// Reads a value borrowed from a plan's text with `read` (`null` when there is none); its error
 /// keeps where the value starts.
 fn read_value(
-    raw: Option<&RawValue>,
+    raw: Option<Json<'_>>,
     read: impl FnOnce(&str) -> Result<Value, serde_json::Error>,
 ) -> Result<Value, ValueError> {
     let Some(raw) = raw else {
         return Ok(Value::Null);
     };
-    read(raw.get()).map_err(|error| ValueError {
+    read(raw.0).map_err(|error| ValueError {
         error,
         at: Place::of(raw),
     })

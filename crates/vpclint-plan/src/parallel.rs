@@ -25,11 +25,58 @@ use crate::raw::{RawConfig, RawDocument, RawState, RawValues, RawVariable};
 use crate::text::{Cursor, TextScan};
 
 /// The text being read, and the same as `str` when it is all UTF-8 (see
-/// [`crate::text::scan_ahead`]): serde_json then reads it without checking its UTF-8 again.
+/// [`crate::text::scan_ahead`]): serde_json then reads it without checking its UTF-8 again, and
+/// the readers of [`crate::direct`] read it.
 #[derive(Clone, Copy)]
-struct Text<'a> {
+pub(crate) struct Text<'a> {
     bytes: &'a [u8],
     utf8: Option<&'a str>,
+}
+
+/// How a value of a type is read at its place in the text: by the type's direct reader
+/// ([`crate::direct`]) when it has one and the text is UTF-8, and through serde when it has none or
+/// it declines, so that serde's result or error stands for whatever the direct reader does not
+/// read.
+pub(crate) trait ReadAt<'a>: Deserialize<'a> {
+    /// The direct reading; `None` declines.
+    fn direct(_text: &'a str, _start: usize) -> Option<(Self, usize)> {
+        None
+    }
+
+    /// The value starting at `start` and where it ends, or `None` when it does not read.
+    fn read_at(text: Text<'a>, start: usize) -> Option<(Self, usize)> {
+        if let Some(read) = text.utf8.and_then(|utf8| Self::direct(utf8, start)) {
+            return Some(read);
+        }
+        value_at(text, start).ok()
+    }
+}
+
+impl<'a> ReadAt<'a> for RawValues<'a> {
+    fn direct(text: &'a str, start: usize) -> Option<(Self, usize)> {
+        crate::direct::values(text, start)
+    }
+}
+
+impl<'a> ReadAt<'a> for RawState<'a> {
+    fn direct(text: &'a str, start: usize) -> Option<(Self, usize)> {
+        crate::direct::state(text, start)
+    }
+}
+
+impl ReadAt<'_> for RawConfig {
+    fn direct(text: &str, start: usize) -> Option<(Self, usize)> {
+        crate::direct::config(text, start)
+    }
+}
+
+/// `resource_changes` whole, read only when the parts were not ([`Entries`]).
+impl<'a, E: ReadAt<'a>> ReadAt<'a> for Vec<E> {}
+
+impl ReadAt<'_> for IgnoredAny {
+    fn direct(text: &str, start: usize) -> Option<(Self, usize)> {
+        crate::skip::value_end(text.as_bytes(), start).map(|end| (IgnoredAny, end))
+    }
 }
 
 /// A member's value read at a guessed place: where it started, and its value and end or `None`
@@ -43,7 +90,7 @@ impl<T> Guess<T> {
     /// Reads a `T` at `start`, when there is a guess, under a [`Cursor`].
     fn read<'a>(text: Text<'a>, start: Option<usize>, release: bool) -> Guess<T>
     where
-        T: Deserialize<'a>,
+        T: ReadAt<'a>,
     {
         let Some(start) = start else {
             return Guess {
@@ -52,7 +99,7 @@ impl<T> Guess<T> {
             };
         };
         let cursor = Cursor::start(text.bytes, start, release);
-        let read = value_at(text, start).ok();
+        let read = T::read_at(text, start);
         if let Some((_, end)) = &read {
             cursor.finish(*end);
         }
@@ -72,7 +119,7 @@ pub(crate) struct Members<'a, E> {
 /// Reads the document at `bytes` with its large members on two threads; `release` when `bytes` is
 /// a mapped file whose pages may be handed back once read. `None` when the text is not a
 /// well-formed object as the walk expects it: read it in one pass.
-pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
+pub(crate) fn read_members<'a, E: ReadAt<'a> + Send>(
     bytes: &'a [u8],
     release: bool,
 ) -> Option<Members<'a, E>> {
@@ -152,7 +199,7 @@ pub(crate) fn read_members<'a, E: Deserialize<'a> + Send>(
                 &mut document.configuration,
             )?,
             "resource_changes" => take(text, start, guessed_changes.take()?, &mut changes_read)?,
-            _ => value_at::<IgnoredAny>(text, start).ok()?.1,
+            _ => IgnoredAny::read_at(text, start)?.1,
         })
     })?;
     // The entries are kept apart from the document, which only says the member was there.
@@ -208,7 +255,7 @@ struct PartRead<E> {
     closed: bool,
 }
 
-impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
+impl<'a, E: ReadAt<'a> + Send> Entries<'a, E> {
     fn new(text: Text<'a>, open: usize, release: bool) -> Self {
         Entries {
             text,
@@ -313,7 +360,7 @@ impl<'a, E: Deserialize<'a> + Send> Entries<'a, E> {
                 Some(past) if at > past => stop = None,
                 _ => {}
             }
-            let (entry, end) = value_at::<E>(self.text, at).ok()?;
+            let (entry, end) = E::read_at(self.text, at)?;
             entries.push(entry);
             at = skip_whitespace(bytes, end);
             match bytes.get(at) {

@@ -13,6 +13,17 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+/// A JSON value's text, borrowed from the document and well-formed: read by serde as a
+/// [`RawValue`], or by [`crate::direct`], which checks it as strictly.
+#[derive(Clone, Copy, Debug)]
+pub struct Json<'a>(pub &'a str);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Json<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'de RawValue>::deserialize(deserializer).map(|raw| Json(raw.get()))
+    }
+}
+
 /// The document. `C` is how `resource_changes` is read: as entries, or skipped
 /// ([`serde::de::IgnoredAny`]) when another thread reads them (see `crate::parallel`).
 #[derive(Deserialize)]
@@ -67,9 +78,9 @@ pub struct RawStateResource<'a> {
     #[serde(borrow)]
     pub address: RawAddress<'a>,
     #[serde(borrow)]
-    pub values: Option<&'a RawValue>,
+    pub values: Option<Json<'a>>,
     #[serde(borrow)]
-    pub sensitive_values: Option<&'a RawValue>,
+    pub sensitive_values: Option<Json<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -86,21 +97,21 @@ pub struct RawResourceChange<'a> {
 pub struct RawChange<'a> {
     pub actions: Option<Vec<String>>,
     #[serde(borrow)]
-    pub after: Option<&'a RawValue>,
+    pub after: Option<Json<'a>>,
     #[serde(borrow)]
-    pub after_unknown: Option<&'a RawValue>,
+    pub after_unknown: Option<Json<'a>>,
     #[serde(borrow)]
-    pub after_sensitive: Option<&'a RawValue>,
+    pub after_sensitive: Option<Json<'a>>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Debug)]
 #[serde(expecting = "a configuration object")]
 pub struct RawConfig {
     pub provider_config: Option<BTreeMap<String, RawProviderConfig>>,
     pub root_module: Option<RawConfigModule>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Debug)]
 #[serde(expecting = "a provider configuration object")]
 pub struct RawProviderConfig {
     pub name: Option<String>,
@@ -108,7 +119,7 @@ pub struct RawProviderConfig {
     pub expressions: Option<BTreeMap<String, Value>>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Debug)]
 #[serde(expecting = "a configuration module object")]
 pub struct RawConfigModule {
     pub resources: Option<Vec<RawConfigResource>>,
@@ -117,7 +128,7 @@ pub struct RawConfigModule {
     pub variables: Option<BTreeMap<String, RawConfigVariable>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(expecting = "a variable declaration object")]
 pub struct RawConfigVariable {
     pub default: Option<Value>,
@@ -128,6 +139,7 @@ pub struct RawConfigVariable {
 /// reference through them stops at their values), and in a real plan they are most of the
 /// configuration. Terraform writes `type` before `expressions`; when it comes after, the
 /// expressions are read.
+#[derive(Debug)]
 pub struct RawConfigResource {
     pub address: String,
     pub provider_config_key: Option<String>,
@@ -187,7 +199,7 @@ impl<'de> Deserialize<'de> for RawConfigResource {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(expecting = "a module call object")]
 pub struct RawModuleCall {
     pub source: Option<String>,
@@ -197,7 +209,7 @@ pub struct RawModuleCall {
     pub for_each_expression: Option<Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Debug)]
 #[serde(expecting = "an output object with `expression`")]
 pub struct RawOutput {
     pub expression: Option<Value>,
@@ -208,13 +220,32 @@ pub struct RawOutput {
 /// written with escapes, so the decoded text alone could not say where it is).
 pub struct RawAddress<'a> {
     pub text: Cow<'a, str>,
-    pub json: &'a RawValue,
+    pub json: Json<'a>,
+}
+
+impl<'a> RawAddress<'a> {
+    /// The address in `json`, a well-formed JSON string, `escaped` when it has escapes; `None`
+    /// when they do not decode (a lone surrogate).
+    pub(crate) fn from_string(json: Json<'a>, escaped: bool) -> Option<RawAddress<'a>> {
+        let raw = json.0;
+        // A reading that hands the text back to the kernel as it goes keeps its own copy.
+        let owned = crate::text::passed(raw.as_ptr());
+        let text = if escaped {
+            // Escapes are rare in addresses but usual in `for_each` keys: decode those only.
+            Cow::Owned(crate::skip::decode_string(raw)?)
+        } else if owned {
+            Cow::Owned(raw[1..raw.len() - 1].to_string())
+        } else {
+            Cow::Borrowed(&raw[1..raw.len() - 1])
+        };
+        Some(RawAddress { text, json })
+    }
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for RawAddress<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let json: &'a RawValue = <&'de RawValue>::deserialize(deserializer)?;
-        let raw = json.get();
+        let json = Json::deserialize(deserializer)?;
+        let raw = json.0;
         if !raw.starts_with('"') {
             // Named the way serde names it for a `String`, without echoing the value.
             let unexpected = match raw.as_bytes().first() {
@@ -227,18 +258,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawAddress<'a> {
             };
             return Err(D::Error::invalid_type(unexpected, &"a string"));
         }
-        // A reading that hands the text back to the kernel as it goes keeps its own copy.
-        let owned = crate::text::passed(raw.as_ptr());
-        let text = if raw.contains('\\') {
-            // Escapes are rare in addresses but usual in `for_each` keys: decode those only.
-            let decoded: String = serde_json::from_str(raw)
-                .map_err(|_| D::Error::custom("the address is not a valid string"))?;
-            Cow::Owned(decoded)
-        } else if owned {
-            Cow::Owned(raw[1..raw.len() - 1].to_string())
-        } else {
-            Cow::Borrowed(&raw[1..raw.len() - 1])
-        };
-        Ok(RawAddress { text, json })
+        RawAddress::from_string(json, raw.contains('\\'))
+            .ok_or_else(|| D::Error::custom("the address is not a valid string"))
     }
 }
