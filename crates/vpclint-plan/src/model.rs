@@ -1169,6 +1169,32 @@ mod tests {
         }
     }
 
+    /// A configuration module with its resources in order (they are in a hash map).
+    fn config_module(module: &crate::config::ConfigModule) -> String {
+        let mut resources: Vec<_> = module.resources.iter().collect();
+        resources.sort_by(|a, b| a.0.cmp(b.0));
+        let calls: Vec<String> = module
+            .calls
+            .iter()
+            .map(|(name, call)| {
+                format!(
+                    "{name}: {:?} {:?} {} {} {}",
+                    call.source,
+                    call.expressions,
+                    call.has_count,
+                    call.has_for_each,
+                    config_module(&call.module)
+                )
+            })
+            .collect();
+        format!(
+            "resources {resources:?} calls [{}] outputs {:?} defaults {:?}",
+            calls.join(", "),
+            module.outputs,
+            module.variable_defaults
+        )
+    }
+
     /// Reading on two threads gives the model and the errors one pass gives, on every plan in
     /// `fixtures/` and on each of them cut short.
     #[test]
@@ -1228,13 +1254,19 @@ mod tests {
         }
     }
 
-    /// The model's fields that both readings fill (the configuration holds hash maps, whose
-    /// order is not stable, and is read by the same code on both paths).
+    /// The model's fields that both readings fill.
     fn model(plan: Result<super::Plan, crate::PlanError>) -> String {
         match plan {
             Ok(p) => format!(
-                "{:?}\n{:?}\n{:?}\n{:?} {}",
-                p.resources, p.deleted, p.variables, p.kind, p.format_version
+                "{:?}\n{:?}\n{:?}\n{:?} {}\n{:?} {:?} {}",
+                p.resources,
+                p.deleted,
+                p.variables,
+                p.kind,
+                p.format_version,
+                p.config.present,
+                p.config.providers,
+                config_module(&p.config.root)
             ),
             Err(e) => format!("error: {e}"),
         }
