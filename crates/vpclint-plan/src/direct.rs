@@ -21,7 +21,10 @@ use serde::Deserialize;
 use crate::raw::{Json, RawAddress, RawChange, RawModule, RawResourceChange, RawState};
 use crate::raw::{RawConfig, RawConfigModule, RawConfigResource, RawModuleCall};
 use crate::raw::{RawStateResource, RawValues};
-use crate::skip::{decode_string, skip_whitespace, string_span, value_end};
+use serde_json::Value;
+
+use crate::skip::{decode_string, literal, number_end, skip_whitespace, string_span, value_end};
+use crate::value::{Kept, DROPPED_ATTRIBUTES};
 
 /// Child modules nested deeper than this are left to serde (whose recursion limit then applies).
 const MAX_MODULE_DEPTH: usize = 24;
@@ -267,6 +270,84 @@ fn config_resource(text: &str, at: usize) -> Option<(RawConfigResource, usize)> 
     ))
 }
 
+/// Values nested deeper than this are left to serde, whose own limit (128) then applies.
+const MAX_VALUE_DEPTH: usize = 100;
+
+/// One of a resource's trees (the whole of `text`), its top-level members kept as `kept` keeps
+/// them, as [`crate::value::read_compacted`] reads it through serde: the members left out are
+/// skipped unread. Declines an object whose keys are not in increasing order (serde's reading
+/// then compacts it after reading it whole).
+pub(crate) fn compacted(text: &str, kept: Kept) -> Option<Value> {
+    let bytes = text.as_bytes();
+    let at = skip_whitespace(bytes, 0);
+    let (value, end) = if bytes.get(at) == Some(&b'{') {
+        let mut members: Vec<(String, Value)> = Vec::new();
+        let mut previous: Option<Cow<'_, str>> = None;
+        let end = object_with_keys(text, at, |key, at| {
+            if previous.as_ref().is_some_and(|previous| *previous >= key) {
+                return None;
+            }
+            let end = if DROPPED_ATTRIBUTES.contains(&key.as_ref()) {
+                value_end(bytes, at)?
+            } else {
+                let (value, end) = json_value(text, at, 1)?;
+                if kept.keeps(&key, &value) {
+                    members.push((key.to_string(), value));
+                }
+                end
+            };
+            previous = Some(key);
+            Some(end)
+        })?;
+        (Value::Object(members.into_iter().collect()), end)
+    } else {
+        json_value(text, at, 0)?
+    };
+    (skip_whitespace(bytes, end) == bytes.len()).then_some(value)
+}
+
+/// The value starting at `at` as a [`Value`], as serde_json reads it, `depth` arrays and objects
+/// in.
+fn json_value(text: &str, at: usize, depth: usize) -> Option<(Value, usize)> {
+    let bytes = text.as_bytes();
+    match *bytes.get(at)? {
+        b'"' => string(text, at).map(|(s, end)| (Value::String(s.into_owned()), end)),
+        b'{' if depth < MAX_VALUE_DEPTH => {
+            let mut members: Vec<(String, Value)> = Vec::new();
+            let end = object_with_keys(text, at, |key, at| {
+                let (value, end) = json_value(text, at, depth + 1)?;
+                members.push((key.into_owned(), value));
+                Some(end)
+            })?;
+            // A repeated key's last value wins, in the place of its first, as in serde_json's map.
+            Some((Value::Object(members.into_iter().collect()), end))
+        }
+        b'[' if depth < MAX_VALUE_DEPTH => {
+            list(text, at, |at| json_value(text, at, depth + 1))
+                .map(|(items, end)| (Value::Array(items), end))
+        }
+        b'n' => literal(bytes, at, b"null").map(|end| (Value::Null, end)),
+        b't' => literal(bytes, at, b"true").map(|end| (Value::Bool(true), end)),
+        b'f' => literal(bytes, at, b"false").map(|end| (Value::Bool(false), end)),
+        b'0'..=b'9' => {
+            let end = number_end(bytes, at)?;
+            let digits = &text[at..end];
+            // A plain integer of up to 19 digits is a u64, as serde_json reads it; every other
+            // number (negative, fractional, huge) is read by serde_json itself.
+            let number = match digits.len() <= 19 && bytes[at..end].iter().all(u8::is_ascii_digit) {
+                true => serde_json::Number::from(digits.parse::<u64>().ok()?),
+                false => serde_json::from_str(digits).ok()?,
+            };
+            Some((Value::Number(number), end))
+        }
+        b'-' => {
+            let end = number_end(bytes, at + 1)?;
+            Some((Value::Number(serde_json::from_str(&text[at..end]).ok()?), end))
+        }
+        _ => None,
+    }
+}
+
 /// A value read by serde where it starts in the text, and where it ends.
 fn serde_at<'a, T: Deserialize<'a>>(text: &'a str, at: usize) -> Option<(T, usize)> {
     let mut stream = serde_json::Deserializer::from_str(&text[at..]).into_iter::<T>();
@@ -397,6 +478,15 @@ fn object(
     at: usize,
     mut member: impl FnMut(&str, usize) -> Option<usize>,
 ) -> Option<usize> {
+    object_with_keys(text, at, |key, at| member(&key, at))
+}
+
+/// [`object`], handing each key over decoded (borrowed when it has no escapes).
+fn object_with_keys<'a>(
+    text: &'a str,
+    at: usize,
+    mut member: impl FnMut(Cow<'a, str>, usize) -> Option<usize>,
+) -> Option<usize> {
     let bytes = text.as_bytes();
     if bytes.get(at) != Some(&b'{') {
         return None;
@@ -412,7 +502,7 @@ fn object(
             return None;
         }
         at = skip_whitespace(bytes, at + 1);
-        at = skip_whitespace(bytes, member(&key, at)?);
+        at = skip_whitespace(bytes, member(key, at)?);
         match bytes.get(at)? {
             b',' => at = skip_whitespace(bytes, at + 1),
             b'}' => return Some(at + 1),
@@ -548,6 +638,51 @@ mod tests {
         }
         // Most edits break the entry; some are still entries, and those read directly.
         assert!(read > 50 && read < all.len() / 2, "{read} of {}", all.len());
+    }
+
+    const AFTER: &str = r#"{"arn":null,"cidr_block":"10.0.0.0/16","enable":true,"id":"x\"y\u00e9","ingress":[{"from_port":443,"cidr_blocks":["0.0.0.0/0"],"n":-1,"f":2.5,"e":1E+2,"big":123456789012345678901,"z":-0}],"nested":{"a":{"b":[[],{}]},"a":null},"tags":{"Name":"n"},"timeouts":null,"u":false}"#;
+
+    /// What serde reads for a resource's tree: the whole value, then its members left out.
+    fn compacted_by_serde(text: &str, kept: Kept) -> Option<Value> {
+        let value: Value = serde_json::from_str(text).ok()?;
+        Some(match value {
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .filter(|(k, v)| kept.keeps(k, v))
+                    .collect(),
+            ),
+            other => other,
+        })
+    }
+
+    #[test]
+    fn values_read_as_serde_reads_them() {
+        for kept in [Kept::Values, Kept::Marks] {
+            let mut read = 0;
+            let samples = [
+                AFTER, "{}", "null", "[1,{\"a\":null}]", "\"s\"", " { \"a\" : [ true ] } ",
+                "{\"b\":1,\"a\":2}", "{\"a\":1,\"a\":2}", "1e999", "{\"a\":1e999}",
+                "-9223372036854775808", "-9223372036854775809", "18446744073709551615",
+                "18446744073709551616", "0.1", "-0", "-0.0",
+            ];
+            let mut texts: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
+            texts.extend(mutations(AFTER));
+            for text in &texts {
+                let ours = compacted(text, kept);
+                if let Some(ours) = &ours {
+                    read += 1;
+                    let theirs = compacted_by_serde(text, kept);
+                    assert_eq!(Some(ours), theirs.as_ref(), "{text}");
+                    // Numbers compare by value: also their kind (integer, negative, float).
+                    assert_eq!(format!("{ours:?}"), format!("{:?}", theirs.unwrap()));
+                }
+            }
+            assert!(read > 100, "{read}");
+        }
+        let mut deep = "[".repeat(MAX_VALUE_DEPTH + 1);
+        deep.push_str(&"]".repeat(MAX_VALUE_DEPTH + 1));
+        assert_eq!(compacted(&deep, Kept::Values), None);
+        assert!(compacted_by_serde(&deep, Kept::Values).is_some());
     }
 
     const CONFIG: &str = r#"{"provider_config":{"aws":{"name":"aws","expressions":{"region":{"constant_value":"us-east-1"}}}},"root_module":{"resources":[{"address":"aws_vpc.v","mode":"managed","type":"aws_vpc","provider_config_key":"aws","expressions":{"cidr_block":{"references":["var.cidr"]},"tags":{"constant_value":{"a":"b"}}},"schema_version":1,"count_expression":{"constant_value":2}},{"address":"aws_s3_bucket.b","type":"aws_s3_bucket","expressions":{"bucket":{"constant_value":"x"}}},{"address":"aws_s3_bucket.c","expressions":{"bucket":{"constant_value":"x"}},"type":"aws_s3_bucket"}],"module_calls":{"net":{"source":"./net","expressions":{"cidr":{"constant_value":"10.0.0.0/16"}},"for_each_expression":{"references":["local.envs"]},"module":{"resources":[],"outputs":{"id":{"expression":{"references":["aws_vpc.v.id"]}}},"variables":{"cidr":{"default":null}}}}},"outputs":{"o":{"expression":{"references":["module.net.id"]},"sensitive":true}},"variables":{"cidr":{"default":"10.0.0.0/8","description":"x"}}}}"#;

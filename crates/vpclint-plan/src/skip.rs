@@ -129,7 +129,7 @@ fn member_value(bytes: &[u8], at: usize) -> Option<usize> {
     Some(skip_whitespace(bytes, at + 1))
 }
 
-fn literal(bytes: &[u8], at: usize, word: &[u8]) -> Option<usize> {
+pub(crate) fn literal(bytes: &[u8], at: usize, word: &[u8]) -> Option<usize> {
     bytes[at..].starts_with(word).then_some(at + word.len())
 }
 
@@ -153,7 +153,7 @@ fn digits_end(bytes: &[u8], mut at: usize) -> usize {
 }
 
 /// Where the number whose digits start at `at` (after any `-`) ends.
-fn number_end(bytes: &[u8], at: usize) -> Option<usize> {
+pub(crate) fn number_end(bytes: &[u8], at: usize) -> Option<usize> {
     let mut at = match *bytes.get(at)? {
         // One leading zero only.
         b'0' if bytes.get(at + 1).is_some_and(u8::is_ascii_digit) => return None,

@@ -286,7 +286,7 @@ pub(crate) enum Kept {
 }
 
 impl Kept {
-    fn keeps(self, key: &str, value: &Value) -> bool {
+    pub(crate) fn keeps(self, key: &str, value: &Value) -> bool {
         !DROPPED_ATTRIBUTES.contains(&key)
             && match self {
                 Kept::Values => !value.is_null(),
@@ -301,6 +301,9 @@ impl Kept {
 /// sorted; an object whose keys are not (so may repeat) is read whole and then compacted, so that a
 /// repeated key's last value wins as in a map.
 pub(crate) fn read_compacted(text: &str, kept: Kept) -> Result<Value, serde_json::Error> {
+    if let Some(value) = crate::direct::compacted(text, kept) {
+        return Ok(value);
+    }
     if text.trim_start().starts_with('{') {
         let mut reader = serde_json::Deserializer::from_str(text);
         let members = serde::de::DeserializeSeed::deserialize(KeptMembers(kept), &mut reader)
