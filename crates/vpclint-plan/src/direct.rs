@@ -322,10 +322,8 @@ fn json_value(text: &str, at: usize, depth: usize) -> Option<(Value, usize)> {
             // A repeated key's last value wins, in the place of its first, as in serde_json's map.
             Some((Value::Object(members.into_iter().collect()), end))
         }
-        b'[' if depth < MAX_VALUE_DEPTH => {
-            list(text, at, |at| json_value(text, at, depth + 1))
-                .map(|(items, end)| (Value::Array(items), end))
-        }
+        b'[' if depth < MAX_VALUE_DEPTH => list(text, at, |at| json_value(text, at, depth + 1))
+            .map(|(items, end)| (Value::Array(items), end)),
         b'n' => literal(bytes, at, b"null").map(|end| (Value::Null, end)),
         b't' => literal(bytes, at, b"true").map(|end| (Value::Bool(true), end)),
         b'f' => literal(bytes, at, b"false").map(|end| (Value::Bool(false), end)),
@@ -342,7 +340,10 @@ fn json_value(text: &str, at: usize, depth: usize) -> Option<(Value, usize)> {
         }
         b'-' => {
             let end = number_end(bytes, at + 1)?;
-            Some((Value::Number(serde_json::from_str(&text[at..end]).ok()?), end))
+            Some((
+                Value::Number(serde_json::from_str(&text[at..end]).ok()?),
+                end,
+            ))
         }
         _ => None,
     }
@@ -646,11 +647,9 @@ mod tests {
     fn compacted_by_serde(text: &str, kept: Kept) -> Option<Value> {
         let value: Value = serde_json::from_str(text).ok()?;
         Some(match value {
-            Value::Object(map) => Value::Object(
-                map.into_iter()
-                    .filter(|(k, v)| kept.keeps(k, v))
-                    .collect(),
-            ),
+            Value::Object(map) => {
+                Value::Object(map.into_iter().filter(|(k, v)| kept.keeps(k, v)).collect())
+            }
             other => other,
         })
     }
@@ -660,10 +659,23 @@ mod tests {
         for kept in [Kept::Values, Kept::Marks] {
             let mut read = 0;
             let samples = [
-                AFTER, "{}", "null", "[1,{\"a\":null}]", "\"s\"", " { \"a\" : [ true ] } ",
-                "{\"b\":1,\"a\":2}", "{\"a\":1,\"a\":2}", "1e999", "{\"a\":1e999}",
-                "-9223372036854775808", "-9223372036854775809", "18446744073709551615",
-                "18446744073709551616", "0.1", "-0", "-0.0",
+                AFTER,
+                "{}",
+                "null",
+                "[1,{\"a\":null}]",
+                "\"s\"",
+                " { \"a\" : [ true ] } ",
+                "{\"b\":1,\"a\":2}",
+                "{\"a\":1,\"a\":2}",
+                "1e999",
+                "{\"a\":1e999}",
+                "-9223372036854775808",
+                "-9223372036854775809",
+                "18446744073709551615",
+                "18446744073709551616",
+                "0.1",
+                "-0",
+                "-0.0",
             ];
             let mut texts: Vec<String> = samples.iter().map(|s| s.to_string()).collect();
             texts.extend(mutations(AFTER));

@@ -137,7 +137,8 @@ impl<'p> IdIndex<'p> {
                 own.into_iter().chain(main_tables)
             })
             .collect();
-        let mut ids: HashMap<&'p str, Vec<IdOwner>> = HashMap::new();
+        // At its size from the start: most ids have one owner.
+        let mut ids: HashMap<&'p str, Vec<IdOwner>> = HashMap::with_capacity(found.len());
         for (id, owner) in found {
             let owners = ids.entry(id).or_default();
             if !owners.contains(&owner) {
