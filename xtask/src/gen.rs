@@ -2532,7 +2532,7 @@ fn write_module<W: Write>(
     if node.resources.iter().any(keep) {
         out.raw("\"resources\":[")?;
         let mut f = true;
-        for r in node.resources.iter().filter(|r| keep(r)) {
+        for r in by_address(node.resources.iter().filter(|r| keep(r)), &node.address) {
             out.item(&mut f, &state_resource(&node.address, r))?;
         }
         out.raw("]")?;
@@ -2546,7 +2546,9 @@ fn write_module<W: Write>(
     if node.children.iter().any(|c| any(c, keep)) {
         out.raw(",\"child_modules\":[")?;
         let mut f = true;
-        for c in &node.children {
+        let mut children: Vec<&Node> = node.children.iter().collect();
+        children.sort_by(|a, b| a.address.cmp(&b.address));
+        for c in children {
             write_module(out, &mut f, c, keep)?;
         }
         out.raw("]")?;
@@ -2554,28 +2556,44 @@ fn write_module<W: Write>(
     out.raw("}")
 }
 
-fn write_changes<W: Write>(out: &mut Out<W>, first: &mut bool, node: &Node) -> io::Result<()> {
+/// The `resource_changes` entries of a module node and the modules under it, with their
+/// addresses.
+fn changes_of(node: &Node, into: &mut Vec<(String, Value)>) {
     for r in &node.resources {
-        if r.action == Act::ReadNow {
-            continue;
+        if r.action != Act::ReadNow {
+            into.push((r.address(&node.address), change_resource(&node.address, r)));
         }
-        out.item(first, &change_resource(&node.address, r))?;
     }
     for c in &node.children {
-        write_changes(out, first, c)?;
+        changes_of(c, into);
     }
-    Ok(())
+}
+
+/// Resources in the order Terraform writes them: by address, compared as strings (`terraform
+/// show -json` sorts `resource_changes` and each module's resources so; every plan of the corpus
+/// is).
+fn by_address<'r>(resources: impl Iterator<Item = &'r Res>, module: &str) -> Vec<&'r Res> {
+    let mut sorted: Vec<(String, &Res)> = resources.map(|r| (r.address(module), r)).collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Writes a plan to `w`.
 pub fn write_plan<W: Write>(options: &GenOptions, w: W) -> io::Result<GenStats> {
     let stacks = plan_shape(options);
     let mut out = Out { w, bytes: 0 };
-    let envs = || {
-        stacks
-            .iter()
-            .flat_map(|s| s.envs.iter().map(move |e| (s, e)))
-    };
+    // Module instances in Terraform's order too: by address (`module.stack_000["dev"]`).
+    let mut in_order: Vec<(String, &Stack, &Env)> = stacks
+        .iter()
+        .flat_map(|s| {
+            s.envs.iter().map(move |e| {
+                let address = format!("module.{}[{}]", s.call(), Value::String(e.name.into()));
+                (address, s, e)
+            })
+        })
+        .collect();
+    in_order.sort_by(|a, b| a.0.cmp(&b.0));
+    let envs = || in_order.iter().map(|(_, s, e)| (*s, *e));
     out.raw("{\"format_version\":\"1.2\",\"terraform_version\":\"1.11.4\",\"variables\":{\"region\":{\"value\":\"us-east-1\"}},")?;
     out.raw("\"planned_values\":{\"root_module\":{\"child_modules\":[")?;
     let mut first = true;
@@ -2593,7 +2611,13 @@ pub fn write_plan<W: Write>(options: &GenOptions, w: W) -> io::Result<GenStats> 
             node.resources.len() + node.children.iter().map(count).sum::<usize>()
         }
         instances += count(&node);
-        write_changes(&mut out, &mut first, &node)?;
+        // One module instance's entries at a time: the instances follow each other in order.
+        let mut changes = Vec::new();
+        changes_of(&node, &mut changes);
+        changes.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, change) in &changes {
+            out.item(&mut first, change)?;
+        }
     }
     out.raw("],\"prior_state\":{\"format_version\":\"1.0\",\"terraform_version\":\"1.11.4\",\"values\":{\"root_module\":{\"child_modules\":[")?;
     let mut first = true;
