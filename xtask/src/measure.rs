@@ -270,6 +270,44 @@ pub fn repeat(n: usize, mut f: impl FnMut() -> Run) -> Run {
     }
 }
 
+/// Wall times of two commands run one after the other `n` times (after one warm-up run of each):
+/// the median of each, and the median of `b`'s time over `a`'s, pair by pair. A ratio taken from
+/// two runs seconds apart holds even while the shared machine drifts by 2x within minutes.
+pub fn paired_walls(
+    n: usize,
+    mut a: impl FnMut() -> Run,
+    mut b: impl FnMut() -> Run,
+) -> (Duration, Duration, f64) {
+    if n > 1 {
+        a();
+        b();
+    }
+    let (mut walls_a, mut walls_b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..n.max(1) {
+        let (run_a, run_b) = (a(), b());
+        ratios.push(run_b.wall.as_secs_f64() / run_a.wall.as_secs_f64().max(1e-9));
+        walls_a.push(run_a.wall);
+        walls_b.push(run_b.wall);
+    }
+    ratios.sort_by(f64::total_cmp);
+    (
+        median_of(walls_a),
+        median_of(walls_b),
+        ratios[ratios.len() / 2],
+    )
+}
+
+/// The floor as a process of its own (`xtask mem-probe --stage floor PLAN`: read the file, parse
+/// it into `IgnoredAny`), to be timed like the `vpclint` process.
+fn floor_process(plan: &Path) -> Run {
+    let exe = std::env::current_exe().expect("current exe");
+    let mut cmd = Command::new(exe);
+    cmd.arg("mem-probe").arg("--stage").arg("floor").arg(plan);
+    let r = run(&mut cmd).expect("run mem-probe");
+    assert_eq!(r.code, 0, "mem-probe floor failed");
+    r
+}
+
 /// [`repeat`] for two commands whose runs alternate, so that a machine slowing down or speeding
 /// up during the measurement (a shared one does) weighs on both alike.
 pub fn repeat_alternating(
@@ -476,6 +514,15 @@ pub fn bench_report(options: &ReportOptions) -> String {
                 &[],
             )
         });
+        eprintln!("[bench-report] {size}: floor and end to end, alternating");
+        let paired = paired_walls(
+            match options.quick {
+                true => 1,
+                false => runs_for(size, false).max(9),
+            },
+            || floor_process(&path),
+            || vpclint_check(&bin, std::slice::from_ref(&path), &[], &[]),
+        );
         eprintln!("[bench-report] {size}: memory");
         let mem: Vec<(&str, u64)> = ["floor", "parse", "graph", "rules", "report"]
             .iter()
@@ -492,6 +539,7 @@ pub fn bench_report(options: &ReportOptions) -> String {
             e2e,
             mem,
             human,
+            paired,
         ));
     }
 
@@ -516,7 +564,7 @@ pub fn bench_report(options: &ReportOptions) -> String {
         md,
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
-    for (size, _, bytes, floor, _, st, findings, e2e, _, human) in &rows {
+    for (size, _, bytes, floor, _, st, findings, e2e, _, human, _) in &rows {
         let _ = writeln!(
             md,
             "| {size} | {} | {} | {} | **{:.2}x** | {} | **{:.2}x** | {} | **{:.2}x** | {} | {:.2}x | {} | {} | {} | {} | {} | {} | {findings} |",
@@ -548,6 +596,29 @@ pub fn bench_report(options: &ReportOptions) -> String {
             .join(", ")
     );
 
+    let _ = writeln!(
+        md,
+        "The floor and `vpclint check --format json` again, each as a process, their runs \
+         alternating (9 pairs or more, after a warm-up pair): the medians of their wall times, and \
+         the median of the ratio pair by pair, which holds best while the shared machine drifts.\n"
+    );
+    let _ = writeln!(
+        md,
+        "| instances | floor process wall | e2e wall | e2e wall / floor wall, pair by pair |"
+    );
+    let _ = writeln!(md, "| ---: | ---: | ---: | ---: |");
+    for row in &rows {
+        let (floor_wall, e2e_wall, ratio) = row.10;
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | **{ratio:.2}x** |",
+            row.0,
+            ms(floor_wall),
+            ms(e2e_wall)
+        );
+    }
+    let _ = writeln!(md);
+
     let _ = writeln!(md, "### Memory\n");
     let _ = writeln!(
         md,
@@ -562,7 +633,7 @@ pub fn bench_report(options: &ReportOptions) -> String {
         md,
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
-    for (size, _, bytes, _, _, _, _, e2e, mem, human) in &rows {
+    for (size, _, bytes, _, _, _, _, e2e, mem, human, _) in &rows {
         let get = |s: &str| mem.iter().find(|(k, _)| *k == s).map_or(0, |(_, v)| *v);
         let _ = writeln!(
             md,
