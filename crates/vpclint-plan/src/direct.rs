@@ -1,10 +1,13 @@
-//! Reading the plan's resource lists straight from the text, without serde's machinery.
+//! Reading the plan's resource lists, its configuration and the modelled resources' values
+//! straight from the text, without serde's machinery.
 //!
 //! `resource_changes`, `planned_values` and `prior_state` are most of a plan, and most of their
 //! bytes are values vpclint keeps as text or skips ([`Json`], and the members no struct names).
 //! Read through serde, every one of those bytes passes through serde_json's reader a token at a
 //! time; here each list entry's members are found by a small loop and their values are skipped by
-//! [`crate::skip::value_end`], which checks them as strictly as serde_json does.
+//! [`crate::skip::value_end`], which checks them as strictly as serde_json does. The configuration
+//! is read the same way ([`config`]), and the values of the modelled types straight into `Value`s
+//! ([`compacted`]).
 //!
 //! Each reader gives exactly what serde gives for the same struct, or `None`. `None` is not an
 //! error: the caller then reads the same value through serde (see `crate::parallel::ReadAt`),
@@ -13,16 +16,14 @@
 //! would refuse. The tests hold each reader to serde on good and broken entries.
 
 use std::borrow::Cow;
-
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::raw::{Json, RawAddress, RawChange, RawModule, RawResourceChange, RawState};
 use crate::raw::{RawConfig, RawConfigModule, RawConfigResource, RawModuleCall};
 use crate::raw::{RawStateResource, RawValues};
-use serde_json::Value;
-
 use crate::skip::{decode_string, literal, number_end, skip_whitespace, string_span, value_end};
 use crate::value::{Kept, DROPPED_ATTRIBUTES};
 
@@ -31,21 +32,16 @@ const MAX_MODULE_DEPTH: usize = 24;
 
 /// A `resource_changes` entry starting at `at`, and where it ends.
 pub(crate) fn resource_change(text: &str, at: usize) -> Option<(RawResourceChange<'_>, usize)> {
-    let mut address = None;
+    let mut address = Once::default();
     let mut change = Once::default();
     let end = object(text, at, |key, at| match key {
-        "address" if address.is_none() => {
-            let (read, end) = address_at(text, at)?;
-            address = Some(read);
-            Some(end)
-        }
+        "address" => address.set(address_at(text, at)?),
         "change" => change.set(nullable(text, at, |at| raw_change(text, at))?),
-        "address" => None,
         _ => value_end(text.as_bytes(), at),
     })?;
     Some((
         RawResourceChange {
-            address: address?,
+            address: address.value?,
             change: change.value.flatten(),
         },
         end,
@@ -130,23 +126,18 @@ fn module(text: &str, at: usize, depth: usize) -> Option<(RawModule<'_>, usize)>
 }
 
 fn state_resource(text: &str, at: usize) -> Option<(RawStateResource<'_>, usize)> {
-    let mut address = None;
+    let mut address = Once::default();
     let mut values = Once::default();
     let mut sensitive_values = Once::default();
     let end = object(text, at, |key, at| match key {
-        "address" if address.is_none() => {
-            let (read, end) = address_at(text, at)?;
-            address = Some(read);
-            Some(end)
-        }
-        "address" => None,
+        "address" => address.set(address_at(text, at)?),
         "values" => values.set(nullable_json(text, at)?),
         "sensitive_values" => sensitive_values.set(nullable_json(text, at)?),
         _ => value_end(text.as_bytes(), at),
     })?;
     Some((
         RawStateResource {
-            address: address?,
+            address: address.value?,
             values: values.value.flatten(),
             sensitive_values: sensitive_values.value.flatten(),
         },

@@ -1196,7 +1196,7 @@ mod tests {
     }
 
     /// Reading on two threads gives the model and the errors one pass gives, on every plan in
-    /// `fixtures/` and on each of them cut short.
+    /// `fixtures/` and in the shared corpus, and on each of them cut short.
     #[test]
     fn split_and_whole_parses_agree() {
         use super::Plan;
@@ -1217,6 +1217,20 @@ mod tests {
         }
         plans.sort();
         assert!(plans.len() > 50, "{}", plans.len());
+        // And the real plans of the shared corpus (Terraform 0.12 to 1.14), when it is there.
+        let shared = std::env::var_os("VPCLINT_SHARED_DIR").map_or_else(
+            || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
+            std::path::PathBuf::from,
+        );
+        if let Ok(entries) = std::fs::read_dir(shared.join("corpus")) {
+            let mut corpus: Vec<_> = entries
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|e| e == "json"))
+                .collect();
+            corpus.sort();
+            plans.extend(corpus);
+        }
         for path in plans {
             let bytes = std::fs::read(&path).unwrap();
             if bytes.first() != Some(&b'{') {
