@@ -752,7 +752,10 @@ impl<'n> Builder<'n> {
                     },
                 )?;
             }
-            stack.extend(module.child_modules.unwrap_or_default());
+            // Reversed, so that child modules are taken from the stack in document order: later
+            // sections then meet their instances in the order the list holds them (see
+            // `InOrder::get_near`), and the list keeps the document's sorted runs for the sort.
+            stack.extend(module.child_modules.unwrap_or_default().into_iter().rev());
         }
         Ok(())
     }
