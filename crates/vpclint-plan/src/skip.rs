@@ -504,6 +504,38 @@ pub(crate) mod tests {
         }
     }
 
+    /// The plain search (the one other processors use, and x86_64's for a text's last 15 bytes)
+    /// finds what the vector search finds.
+    #[test]
+    fn both_searches_find_the_same_byte() {
+        let mut state = 7u64;
+        for len in 0..80 {
+            for _ in 0..40 {
+                let text: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state = state
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        // Mostly plain bytes (ASCII and not), now and then a special one.
+                        match (state >> 33) % 40 {
+                            0 => b'"',
+                            1 => b'\\',
+                            2 => (state >> 40) as u8 % 0x20,
+                            _ => 0x20 + (state >> 40) as u8 % 0xe0,
+                        }
+                    })
+                    .collect();
+                for at in 0..=len {
+                    assert_eq!(
+                        special_byte(&text, at),
+                        special_byte_scalar(&text, at),
+                        "{text:?} from {at}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn deep_nesting_is_followed_past_a_word_of_levels() {
         for depth in [1, 63, 64, 65, 127, 128, 129, 300] {
