@@ -17,6 +17,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -24,7 +25,8 @@ use serde_json::Value;
 use crate::raw::{Json, RawAddress, RawChange, RawModule, RawResourceChange, RawState};
 use crate::raw::{RawConfig, RawConfigModule, RawConfigResource, RawModuleCall};
 use crate::raw::{RawStateResource, RawValues};
-use crate::skip::{decode_string, literal, number_end, skip_whitespace, string_span, value_end};
+use crate::skip::{decode_string, literal, number_end, object_members, skip_whitespace};
+use crate::skip::{string_span, value_end};
 use crate::value::{Kept, DROPPED_ATTRIBUTES};
 
 /// Child modules nested deeper than this are left to serde (whose recursion limit then applies).
@@ -403,7 +405,7 @@ fn nullable<T>(
     read: impl FnOnce(usize) -> Option<(T, usize)>,
 ) -> Option<(Option<T>, usize)> {
     if text.as_bytes().get(at) == Some(&b'n') {
-        return text[at..].starts_with("null").then_some((None, at + 4));
+        return literal(text.as_bytes(), at, b"null").map(|end| (None, end));
     }
     read(at).map(|(value, end)| (Some(value), end))
 }
@@ -430,10 +432,15 @@ fn string(text: &str, at: usize) -> Option<(Cow<'_, str>, usize)> {
         return None;
     }
     let (end, escaped) = string_span(text.as_bytes(), at)?;
+    Some((decoded(text, at..end, escaped)?, end))
+}
+
+/// The string at `span` (with its quotes), decoded: borrowed when it has no escapes.
+fn decoded(text: &str, span: Range<usize>, escaped: bool) -> Option<Cow<'_, str>> {
     if escaped {
-        return decode_string(&text[at..end]).map(|decoded| (Cow::Owned(decoded), end));
+        return decode_string(&text[span]).map(Cow::Owned);
     }
-    Some((Cow::Borrowed(&text[at + 1..end - 1]), end))
+    Some(Cow::Borrowed(&text[span.start + 1..span.end - 1]))
 }
 
 /// The array starting at `at`, each element read by `element`.
@@ -479,28 +486,9 @@ fn object_with_keys<'a>(
     at: usize,
     mut member: impl FnMut(Cow<'a, str>, usize) -> Option<usize>,
 ) -> Option<usize> {
-    let bytes = text.as_bytes();
-    if bytes.get(at) != Some(&b'{') {
-        return None;
-    }
-    let mut at = skip_whitespace(bytes, at + 1);
-    if bytes.get(at) == Some(&b'}') {
-        return Some(at + 1);
-    }
-    loop {
-        let (key, key_end) = string(text, at)?;
-        at = skip_whitespace(bytes, key_end);
-        if bytes.get(at) != Some(&b':') {
-            return None;
-        }
-        at = skip_whitespace(bytes, at + 1);
-        at = skip_whitespace(bytes, member(key, at)?);
-        match bytes.get(at)? {
-            b',' => at = skip_whitespace(bytes, at + 1),
-            b'}' => return Some(at + 1),
-            _ => return None,
-        }
-    }
+    object_members(text.as_bytes(), at, |key, escaped, start| {
+        member(decoded(text, key, escaped)?, start)
+    })
 }
 
 #[cfg(test)]

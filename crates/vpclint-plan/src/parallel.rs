@@ -22,6 +22,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use crate::raw::{RawConfig, RawDocument, RawState, RawValues, RawVariable};
+use crate::skip::{is_whitespace, object_members, skip_whitespace, string_end};
 use crate::text::{Cursor, TextScan};
 
 /// The text being read, and the same as `str` when it is all UTF-8 (see
@@ -493,64 +494,12 @@ fn first_value<'a, R: serde_json::de::Read<'a>, T: Deserialize<'a>>(
 /// value starting at the given offset and returns where it ends. `None` for anything but a
 /// well-formed object followed by nothing but whitespace.
 fn walk_object(bytes: &[u8], mut member: impl FnMut(&str, usize) -> Option<usize>) -> Option<()> {
-    let mut at = skip_whitespace(bytes, 0);
-    if bytes.get(at) != Some(&b'{') {
-        return None;
-    }
-    at = skip_whitespace(bytes, at + 1);
-    if bytes.get(at) == Some(&b'}') {
-        at += 1;
-    } else {
-        loop {
-            if bytes.get(at) != Some(&b'"') {
-                return None;
-            }
-            let key_end = string_end(bytes, at)?;
-            let key: String = serde_json::from_slice(&bytes[at..key_end]).ok()?;
-            at = skip_whitespace(bytes, key_end);
-            if bytes.get(at) != Some(&b':') {
-                return None;
-            }
-            at = skip_whitespace(bytes, at + 1);
-            if at >= bytes.len() {
-                return None;
-            }
-            at = skip_whitespace(bytes, member(&key, at)?);
-            match bytes.get(at) {
-                Some(b',') => at = skip_whitespace(bytes, at + 1),
-                Some(b'}') => {
-                    at += 1;
-                    break;
-                }
-                _ => return None,
-            }
-        }
-    }
-    (skip_whitespace(bytes, at) == bytes.len()).then_some(())
-}
-
-fn is_whitespace(byte: &u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
-    while bytes.get(at).is_some_and(is_whitespace) {
-        at += 1;
-    }
-    at
-}
-
-/// Where the string starting with the quote at `start` ends (after its closing quote).
-fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut at = start + 1;
-    loop {
-        at += memchr::memchr2(b'"', b'\\', &bytes[at..])?;
-        if bytes[at] == b'\\' {
-            at += 2;
-        } else {
-            return Some(at + 1);
-        }
-    }
+    let end = object_members(bytes, skip_whitespace(bytes, 0), |key, _, start| {
+        // The text may not be UTF-8: serde_json decodes the key and checks it.
+        let key: String = serde_json::from_slice(&bytes[key]).ok()?;
+        member(&key, start)
+    })?;
+    (skip_whitespace(bytes, end) == bytes.len()).then_some(())
 }
 
 /// The first place in `bytes[from..to]` where `"key":` is followed by `open`, after a `{` or a

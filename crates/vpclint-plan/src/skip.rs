@@ -21,6 +21,8 @@
 //! Whitespace is JSON's four bytes. The tests compare this with serde_json on many texts, good
 //! and broken.
 
+use std::ops::Range;
+
 /// Where the JSON value starting exactly at `at` (no whitespace before it) ends: the offset just
 /// past it. `None` when it is not a well-formed value, as serde_json would refuse it.
 pub(crate) fn value_end(bytes: &[u8], mut at: usize) -> Option<usize> {
@@ -133,16 +135,61 @@ pub(crate) fn literal(bytes: &[u8], at: usize, word: &[u8]) -> Option<usize> {
     bytes[at..].starts_with(word).then_some(at + word.len())
 }
 
+/// JSON's whitespace: four bytes.
+pub(crate) fn is_whitespace(byte: &u8) -> bool {
+    matches!(byte, b' ' | b'\n' | b'\t' | b'\r')
+}
+
 #[inline(always)]
 pub(crate) fn skip_whitespace(bytes: &[u8], mut at: usize) -> usize {
     // Terraform writes none: the first byte is usually not whitespace.
     if bytes.get(at).is_some_and(|&b| b > b' ') {
         return at;
     }
-    while let Some(b' ' | b'\n' | b'\t' | b'\r') = bytes.get(at) {
+    while bytes.get(at).is_some_and(is_whitespace) {
         at += 1;
     }
     at
+}
+
+/// Walks the members of the object whose `{` is at `at`: `member(key, escaped, start)` is given
+/// each key's place (with its quotes, checked as [`string_span`] checks a string; `escaped` when
+/// it has escapes) and where its value starts, reads the value and gives where it ends. Gives
+/// where the object ends; `None` when the object's punctuation is not JSON's or `member` gives
+/// `None`.
+pub(crate) fn object_members(
+    bytes: &[u8],
+    at: usize,
+    mut member: impl FnMut(Range<usize>, bool, usize) -> Option<usize>,
+) -> Option<usize> {
+    if bytes.get(at) != Some(&b'{') {
+        return None;
+    }
+    let mut at = skip_whitespace(bytes, at + 1);
+    if bytes.get(at) == Some(&b'}') {
+        return Some(at + 1);
+    }
+    loop {
+        if bytes.get(at) != Some(&b'"') {
+            return None;
+        }
+        let (key_end, escaped) = string_span(bytes, at)?;
+        let key = at..key_end;
+        at = skip_whitespace(bytes, key_end);
+        if bytes.get(at) != Some(&b':') {
+            return None;
+        }
+        at = skip_whitespace(bytes, at + 1);
+        if at >= bytes.len() {
+            return None;
+        }
+        at = skip_whitespace(bytes, member(key, escaped, at)?);
+        match bytes.get(at)? {
+            b',' => at = skip_whitespace(bytes, at + 1),
+            b'}' => return Some(at + 1),
+            _ => return None,
+        }
+    }
 }
 
 fn digits_end(bytes: &[u8], mut at: usize) -> usize {
