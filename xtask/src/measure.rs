@@ -262,6 +262,11 @@ pub fn repeat(n: usize, mut f: impl FnMut() -> Run) -> Run {
         f();
     }
     let runs: Vec<Run> = (0..n.max(1)).map(|_| f()).collect();
+    summary(&runs)
+}
+
+/// The median wall and CPU times of `runs`, their highest peak and the first's exit code.
+fn summary(runs: &[Run]) -> Run {
     Run {
         wall: median_of(runs.iter().map(|r| r.wall).collect()),
         cpu: median_of(runs.iter().map(|r| r.cpu).collect()),
@@ -270,77 +275,63 @@ pub fn repeat(n: usize, mut f: impl FnMut() -> Run) -> Run {
     }
 }
 
-/// Wall times of two commands run one after the other `n` times (after one warm-up run of each):
-/// the median of each, and the median of `b`'s time over `a`'s, pair by pair. A ratio taken from
-/// two runs seconds apart holds even while the shared machine drifts by 2x within minutes.
-pub fn paired_walls(
+/// Two commands run one after the other `n` times, after one warm-up run of each (when `n` is
+/// more than one), so that a machine slowing down or speeding up during the measurement (a shared
+/// one does) weighs on both alike.
+fn alternating_runs(
     n: usize,
     mut a: impl FnMut() -> Run,
     mut b: impl FnMut() -> Run,
-) -> (Duration, Duration, f64) {
+) -> (Vec<Run>, Vec<Run>) {
     if n > 1 {
         a();
         b();
     }
-    let (mut walls_a, mut walls_b, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..n.max(1) {
-        let (run_a, run_b) = (a(), b());
-        ratios.push(run_b.wall.as_secs_f64() / run_a.wall.as_secs_f64().max(1e-9));
-        walls_a.push(run_a.wall);
-        walls_b.push(run_b.wall);
-    }
+    (0..n.max(1)).map(|_| (a(), b())).unzip()
+}
+
+/// Wall times of two commands run alternately ([`alternating_runs`]): the median of each, and the
+/// median of `b`'s time over `a`'s, pair by pair. A ratio taken from two runs seconds apart holds
+/// even while the shared machine drifts by 2x within minutes.
+pub fn paired_walls(
+    n: usize,
+    a: impl FnMut() -> Run,
+    b: impl FnMut() -> Run,
+) -> (Duration, Duration, f64) {
+    let (runs_a, runs_b) = alternating_runs(n, a, b);
+    let mut ratios: Vec<f64> = runs_a
+        .iter()
+        .zip(&runs_b)
+        .map(|(a, b)| b.wall.as_secs_f64() / a.wall.as_secs_f64().max(1e-9))
+        .collect();
     ratios.sort_by(f64::total_cmp);
     (
-        median_of(walls_a),
-        median_of(walls_b),
+        summary(&runs_a).wall,
+        summary(&runs_b).wall,
         ratios[ratios.len() / 2],
     )
 }
 
-/// The floor as a process of its own (`xtask mem-probe --stage floor PLAN`: read the file, parse
-/// it into `IgnoredAny`), to be timed like the `vpclint` process.
-fn floor_process(plan: &Path) -> Run {
-    let exe = std::env::current_exe().expect("current exe");
-    let mut cmd = Command::new(exe);
-    cmd.arg("mem-probe").arg("--stage").arg("floor").arg(plan);
-    let r = run(&mut cmd).expect("run mem-probe");
-    assert_eq!(r.code, 0, "mem-probe floor failed");
-    r
+/// [`repeat`] for two commands whose runs alternate ([`alternating_runs`]).
+pub fn repeat_alternating(n: usize, a: impl FnMut() -> Run, b: impl FnMut() -> Run) -> (Run, Run) {
+    let (runs_a, runs_b) = alternating_runs(n, a, b);
+    (summary(&runs_a), summary(&runs_b))
 }
 
-/// [`repeat`] for two commands whose runs alternate, so that a machine slowing down or speeding
-/// up during the measurement (a shared one does) weighs on both alike.
-pub fn repeat_alternating(
-    n: usize,
-    mut a: impl FnMut() -> Run,
-    mut b: impl FnMut() -> Run,
-) -> (Run, Run) {
-    let (mut runs_a, mut runs_b) = (Vec::new(), Vec::new());
-    if n > 1 {
-        a();
-        b();
-    }
-    for _ in 0..n.max(1) {
-        runs_a.push(a());
-        runs_b.push(b());
-    }
-    let summary = |runs: Vec<Run>| Run {
-        wall: median_of(runs.iter().map(|r| r.wall).collect()),
-        cpu: median_of(runs.iter().map(|r| r.cpu).collect()),
-        max_rss: runs.iter().map(|r| r.max_rss).max().unwrap_or(0),
-        code: runs[0].code,
-    };
-    (summary(runs_a), summary(runs_b))
-}
-
-/// Peak RSS of a child that runs the stages up to `stage` (see `xtask mem-probe`).
-pub fn probe_memory(stage: &str, plan: &Path) -> u64 {
+/// A child that runs the stages up to `stage` (see `xtask mem-probe`): the floor, timed like the
+/// `vpclint` process, or any stage for its peak RSS.
+fn probe(stage: &str, plan: &Path) -> Run {
     let exe = std::env::current_exe().expect("current exe");
     let mut cmd = Command::new(exe);
     cmd.arg("mem-probe").arg("--stage").arg(stage).arg(plan);
     let r = run(&mut cmd).expect("run mem-probe");
     assert_eq!(r.code, 0, "mem-probe {stage} failed");
-    r.max_rss
+    r
+}
+
+/// Peak RSS of a child that runs the stages up to `stage` (see `xtask mem-probe`).
+pub fn probe_memory(stage: &str, plan: &Path) -> u64 {
+    probe(stage, plan).max_rss
 }
 
 /// What `xtask mem-probe` runs in its own process.
@@ -520,7 +511,7 @@ pub fn bench_report(options: &ReportOptions) -> String {
                 true => 1,
                 false => runs_for(size, false).max(9),
             },
-            || floor_process(&path),
+            || probe("floor", &path),
             || vpclint_check(&bin, std::slice::from_ref(&path), &[], &[]),
         );
         eprintln!("[bench-report] {size}: memory");
