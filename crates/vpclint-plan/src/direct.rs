@@ -344,11 +344,8 @@ fn json_value(text: &str, at: usize, depth: usize) -> Option<(Value, usize)> {
 
 /// A value read by serde where it starts in the text, and where it ends.
 fn serde_at<'a, T: Deserialize<'a>>(text: &'a str, at: usize) -> Option<(T, usize)> {
-    let mut stream = serde_json::Deserializer::from_str(&text[at..]).into_iter::<T>();
-    match stream.next() {
-        Some(Ok(value)) => Some((value, at + stream.byte_offset())),
-        _ => None,
-    }
+    let stream = serde_json::Deserializer::from_str(&text[at..]).into_iter();
+    crate::parallel::first_value(stream, at).ok()
 }
 
 /// An object read into a map, each value by `value`; a repeated key's last value wins, as in

@@ -479,7 +479,8 @@ fn value_at<'a, T: Deserialize<'a>>(
     }
 }
 
-fn first_value<'a, R: serde_json::de::Read<'a>, T: Deserialize<'a>>(
+/// The first value of `stream`, which reads the text from `start` on, and where it ends.
+pub(crate) fn first_value<'a, R: serde_json::de::Read<'a>, T: Deserialize<'a>>(
     mut stream: serde_json::StreamDeserializer<'a, R, T>,
     start: usize,
 ) -> Result<(T, usize), serde_json::Error> {
