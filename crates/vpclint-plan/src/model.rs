@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::address::{Address, InstanceKey, Mode, ModulePath};
 use crate::config::{Config, ConfigResource, Expr};
 use crate::error::{PlanError, PlanErrorKind};
+use crate::parallel::Chunks;
 use crate::raw::{Json, RawDocument, RawModule, RawResourceChange};
 use crate::text::TextScan;
 use crate::value::{Fact, Kept, Values};
@@ -284,7 +285,7 @@ impl Plan {
         name: &str,
         bytes: &[u8],
         doc: RawDocument<'_, C>,
-        changes: Result<Option<Vec<PreparedChange<'_>>>, PlanError>,
+        changes: Result<Option<Vec<Vec<PreparedChange<'_>>>>, PlanError>,
     ) -> Result<Plan, PlanError> {
         let format_version = match &doc.format_version {
             Some(Value::String(s)) => s.clone(),
@@ -352,8 +353,10 @@ impl Plan {
                 let changes = changes?.unwrap_or_default();
                 // At their size from the start: grown by doubling, a large plan's list would be
                 // copied and its pages faulted in several times over.
-                builder.resources.reserve(changes.len());
-                for change in changes {
+                builder
+                    .resources
+                    .reserve(changes.iter().map(Vec::len).sum());
+                for change in changes.into_iter().flatten() {
                     builder.add_prepared(change)?;
                 }
                 if let Some(values) = planned_values {
@@ -845,15 +848,21 @@ fn prepare_change(rc: RawResourceChange<'_>) -> Result<PreparedChange<'_>, Prepa
     })
 }
 
-/// The prepared entries, or the first error among them in document order, as one pass gives.
+/// The prepared entries, in the parts they were read in, or the first error among them in
+/// document order, as one pass gives.
 fn prepared<'a>(
     name: &str,
     text: &[u8],
-    changes: Vec<StreamedChange<'a>>,
-) -> Result<Vec<PreparedChange<'a>>, PlanError> {
+    changes: Chunks<StreamedChange<'a>>,
+) -> Result<Vec<Vec<PreparedChange<'a>>>, PlanError> {
     changes
+        .0
         .into_iter()
-        .map(|change| change.0.map_err(|e| e.into_plan_error(name, text)))
+        .map(|part| {
+            part.into_iter()
+                .map(|change| change.0.map_err(|e| e.into_plan_error(name, text)))
+                .collect()
+        })
         .collect()
 }
 
@@ -861,14 +870,14 @@ fn prepare_changes<'a>(
     name: &str,
     text: &'a [u8],
     changes: Vec<RawResourceChange<'a>>,
-) -> Result<Vec<PreparedChange<'a>>, PlanError> {
+) -> Result<Vec<Vec<PreparedChange<'a>>>, PlanError> {
     use rayon::prelude::*;
     let streamed: Vec<StreamedChange<'a>> = changes
         .into_par_iter()
         .with_min_len(512)
         .map(|rc| StreamedChange(prepare_change(rc)))
         .collect();
-    prepared(name, text, streamed)
+    prepared(name, text, Chunks(vec![streamed]))
 }
 
 /// resource_changes may lack `after` (hand-trimmed plans): fills it from a later entry of the same

@@ -71,8 +71,19 @@ impl ReadAt<'_> for RawConfig {
     }
 }
 
-/// `resource_changes` whole, read only when the parts were not ([`Entries`]).
-impl<'a, E: ReadAt<'a>> ReadAt<'a> for Vec<E> {}
+/// The entries of `resource_changes` in the parts they were read in, in document order. Joined
+/// into one list, a large plan's entries would be copied once more (about 10 MB at 50,000
+/// instances) into memory the kernel has to hand over and zero first.
+pub(crate) struct Chunks<E>(pub Vec<Vec<E>>);
+
+/// `resource_changes` whole, in one part: read only when the parts were not ([`Entries`]).
+impl<'de, E: Deserialize<'de>> Deserialize<'de> for Chunks<E> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::deserialize(deserializer).map(|entries| Chunks(vec![entries]))
+    }
+}
+
+impl<'a, E: ReadAt<'a>> ReadAt<'a> for Chunks<E> {}
 
 impl ReadAt<'_> for IgnoredAny {
     fn direct(text: &str, start: usize) -> Option<(Self, usize)> {
@@ -111,7 +122,7 @@ impl<T> Guess<T> {
 /// The document's members, read apart. `E` is how a `resource_changes` entry is read.
 pub(crate) struct Members<'a, E> {
     pub document: RawDocument<'a, IgnoredAny>,
-    pub changes: Option<Vec<E>>,
+    pub changes: Option<Chunks<E>>,
     /// What the scan of the text ahead of the reading found (see
     /// [`crate::text::SourceText::from_scans`]).
     pub scans: Vec<TextScan>,
@@ -170,7 +181,7 @@ pub(crate) fn read_members<'a, E: ReadAt<'a> + Send>(
         resource_changes: None,
         configuration: None,
     };
-    let mut changes_read: Option<Vec<E>> = None;
+    let mut changes_read: Option<Chunks<E>> = None;
     let mut seen = Seen::default();
     let (mut planned, mut prior, mut configuration, mut guessed_changes) = (
         Some(planned),
@@ -375,17 +386,11 @@ impl<'a, E: ReadAt<'a> + Send> Entries<'a, E> {
     /// The array read as one guess: walked from its `[`, taking each part that starts exactly where
     /// the walk is (the start of an entry, or the array's end) and reading itself what no part
     /// covers. `None` in the guess when the array does not read.
-    fn gather(&self) -> Guess<Vec<E>> {
+    fn gather(&self) -> Guess<Chunks<E>> {
         let mut parts = std::mem::take(&mut *self.parts.lock().unwrap_or_else(|e| e.into_inner()));
         parts.retain(|part| part.read.is_some());
         parts.sort_by_key(|part| part.start);
-        let mut entries = Vec::with_capacity(
-            parts
-                .iter()
-                .filter_map(|part| part.read.as_ref())
-                .map(|read| read.entries.len())
-                .sum(),
-        );
+        let mut entries = Vec::with_capacity(parts.len() + 1);
         let mut parts = parts.into_iter().peekable();
         let mut at = self.open;
         let read = loop {
@@ -394,13 +399,13 @@ impl<'a, E: ReadAt<'a> + Send> Entries<'a, E> {
                 Some(part) => part.read,
                 None => self.read_part(at, parts.peek().map(|part| part.start)),
             };
-            let Some(mut read) = taken else {
+            let Some(read) = taken else {
                 break None;
             };
-            entries.append(&mut read.entries);
+            entries.push(read.entries);
             at = read.end;
             if read.closed {
-                break Some((entries, at));
+                break Some((Chunks(entries), at));
             }
         };
         Guess {
