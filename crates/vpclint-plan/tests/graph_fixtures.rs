@@ -34,7 +34,7 @@ fn check_case(dir: &Path) -> Result<(), String> {
     let plan = vpclint_plan::load(&Source::File(plan_path.clone()), &ReadOptions::default())
         .map_err(|e| e.to_string())?;
     let network = Network::build(&plan);
-    let graph = graph_json(&network);
+    let graph = serde_json::to_value(graph_json(&network)).unwrap();
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
     let mut actual: Vec<String> = graph["edges"]

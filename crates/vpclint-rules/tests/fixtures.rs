@@ -26,17 +26,89 @@ fn run(plan: &Path, select: &[&str]) -> vpclint_rules::Outcome {
 }
 
 /// The findings as the snapshot shows them: without the plan path, which depends on the machine.
-fn snapshot_view(outcome: &vpclint_rules::Outcome) -> Value {
-    let findings: Vec<Value> = outcome
+fn snapshot_view(outcome: &vpclint_rules::Outcome) -> Vec<Ordered> {
+    outcome
         .findings
         .iter()
         .map(|f| {
-            let mut v = serde_json::to_value(f).unwrap();
-            v.as_object_mut().unwrap().remove("plan");
-            v
+            let text = serde_json::to_string(f).unwrap();
+            match serde_json::from_str(&text).unwrap() {
+                Ordered::Object(members) => {
+                    Ordered::Object(members.into_iter().filter(|(k, _)| k != "plan").collect())
+                }
+                other => other,
+            }
         })
-        .collect();
-    Value::Array(findings)
+        .collect()
+}
+
+/// A JSON value whose objects keep their members in the order written: a finding's fields in
+/// the order it declares them. (`serde_json::Value` sorts them by key.)
+enum Ordered {
+    Scalar(Value),
+    Array(Vec<Ordered>),
+    Object(Vec<(String, Ordered)>),
+}
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v.into()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(v.into()))
+            }
+            fn visit_unit<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Scalar(Value::Null))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Ordered::Array(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Ordered::Object(members))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl serde::Serialize for Ordered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Ordered::Scalar(v) => v.serialize(serializer),
+            Ordered::Array(items) => serializer.collect_seq(items),
+            Ordered::Object(members) => serializer.collect_map(members.iter().map(|(k, v)| (k, v))),
+        }
+    }
 }
 
 #[test]

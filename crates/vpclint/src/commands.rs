@@ -4,7 +4,6 @@ use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use serde_json::json;
 use vpclint_plan::input::{ReadOptions, Source};
 use vpclint_plan::network::Network;
 use vpclint_plan::{Plan, PlanError};
@@ -481,11 +480,29 @@ fn rules(format: ListFormat) -> Result<u8, String> {
             }
         }
         ListFormat::Json => {
-            let list: Vec<_> = registry::RULES
+            // A struct, not `json!`: its members are written in this order, which a
+            // `serde_json::Map` (sorted by key) would not keep.
+            #[derive(serde::Serialize)]
+            struct Listed<'a> {
+                id: &'a str,
+                slug: &'a str,
+                severity: vpclint_rules::Severity,
+                category: vpclint_rules::Category,
+                summary: &'a str,
+                doc_url: String,
+            }
+            let list: Vec<Listed<'_>> = registry::RULES
                 .iter()
                 .map(|r| {
                     let m = r.meta();
-                    json!({"id": m.id, "slug": m.slug, "severity": m.severity, "category": m.category, "summary": m.summary, "doc_url": m.doc_url()})
+                    Listed {
+                        id: m.id,
+                        slug: m.slug,
+                        severity: m.severity,
+                        category: m.category,
+                        summary: m.summary,
+                        doc_url: m.doc_url(),
+                    }
                 })
                 .collect();
             println!(
