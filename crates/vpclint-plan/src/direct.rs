@@ -20,8 +20,8 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Deserialize;
-use serde_json::Value;
 
+use crate::attr_value::{AttrValue, Members};
 use crate::raw::{Json, RawAddress, RawChange, RawModule, RawResourceChange, RawState};
 use crate::raw::{RawConfig, RawConfigModule, RawConfigResource, RawModuleCall};
 use crate::raw::{RawStateResource, RawValues};
@@ -270,11 +270,11 @@ const MAX_VALUE_DEPTH: usize = 100;
 /// them, as [`crate::value::read_compacted`] reads it through serde: the members left out are
 /// skipped unread. Declines an object whose keys are not in increasing order (serde's reading
 /// then compacts it after reading it whole).
-pub(crate) fn compacted(text: &str, kept: Kept) -> Option<Value> {
+pub(crate) fn compacted(text: &str, kept: Kept) -> Option<AttrValue> {
     let bytes = text.as_bytes();
     let at = skip_whitespace(bytes, 0);
     let (value, end) = if bytes.get(at) == Some(&b'{') {
-        let mut members: Vec<(String, Value)> = Vec::new();
+        let mut members: Vec<(Box<str>, AttrValue)> = Vec::new();
         let mut previous: Option<Cow<'_, str>> = None;
         let end = object_with_keys(text, at, |key, at| {
             if previous.as_ref().is_some_and(|previous| *previous >= key) {
@@ -285,41 +285,41 @@ pub(crate) fn compacted(text: &str, kept: Kept) -> Option<Value> {
             } else {
                 let (value, end) = json_value(text, at, 1)?;
                 if kept.keeps(&key, &value) {
-                    members.push((key.to_string(), value));
+                    members.push((Box::from(key.as_ref()), value));
                 }
                 end
             };
             previous = Some(key);
             Some(end)
         })?;
-        (Value::Object(members.into_iter().collect()), end)
+        (AttrValue::Object(Members::new(members)), end)
     } else {
         json_value(text, at, 0)?
     };
     (skip_whitespace(bytes, end) == bytes.len()).then_some(value)
 }
 
-/// The value starting at `at` as a [`Value`], as serde_json reads it, `depth` arrays and objects
-/// in.
-fn json_value(text: &str, at: usize, depth: usize) -> Option<(Value, usize)> {
+/// The value starting at `at` as an [`AttrValue`], as serde_json reads it (then converted),
+/// `depth` arrays and objects in.
+fn json_value(text: &str, at: usize, depth: usize) -> Option<(AttrValue, usize)> {
     let bytes = text.as_bytes();
     match *bytes.get(at)? {
-        b'"' => string(text, at).map(|(s, end)| (Value::String(s.into_owned()), end)),
+        b'"' => string(text, at).map(|(s, end)| (AttrValue::String(s.into()), end)),
         b'{' if depth < MAX_VALUE_DEPTH => {
-            let mut members: Vec<(String, Value)> = Vec::new();
+            let mut members: Vec<(Box<str>, AttrValue)> = Vec::new();
             let end = object_with_keys(text, at, |key, at| {
                 let (value, end) = json_value(text, at, depth + 1)?;
-                members.push((key.into_owned(), value));
+                members.push((key.into(), value));
                 Some(end)
             })?;
-            // A repeated key's last value wins, in the place of its first, as in serde_json's map.
-            Some((Value::Object(members.into_iter().collect()), end))
+            // A repeated key's last value wins, as in serde_json's map.
+            Some((AttrValue::Object(Members::new(members)), end))
         }
         b'[' if depth < MAX_VALUE_DEPTH => list(text, at, |at| json_value(text, at, depth + 1))
-            .map(|(items, end)| (Value::Array(items), end)),
-        b'n' => literal(bytes, at, b"null").map(|end| (Value::Null, end)),
-        b't' => literal(bytes, at, b"true").map(|end| (Value::Bool(true), end)),
-        b'f' => literal(bytes, at, b"false").map(|end| (Value::Bool(false), end)),
+            .map(|(items, end)| (AttrValue::Array(items.into_boxed_slice()), end)),
+        b'n' => literal(bytes, at, b"null").map(|end| (AttrValue::Null, end)),
+        b't' => literal(bytes, at, b"true").map(|end| (AttrValue::Bool(true), end)),
+        b'f' => literal(bytes, at, b"false").map(|end| (AttrValue::Bool(false), end)),
         b'0'..=b'9' => {
             let end = number_end(bytes, at)?;
             let digits = &text[at..end];
@@ -329,12 +329,12 @@ fn json_value(text: &str, at: usize, depth: usize) -> Option<(Value, usize)> {
                 true => serde_json::Number::from(digits.parse::<u64>().ok()?),
                 false => serde_json::from_str(digits).ok()?,
             };
-            Some((Value::Number(number), end))
+            Some((AttrValue::Number(number), end))
         }
         b'-' => {
             let end = number_end(bytes, at + 1)?;
             Some((
-                Value::Number(serde_json::from_str(&text[at..end]).ok()?),
+                AttrValue::Number(serde_json::from_str(&text[at..end]).ok()?),
                 end,
             ))
         }
@@ -620,12 +620,16 @@ mod tests {
     const AFTER: &str = r#"{"arn":null,"cidr_block":"10.0.0.0/16","enable":true,"id":"x\"y\u00e9","ingress":[{"from_port":443,"cidr_blocks":["0.0.0.0/0"],"n":-1,"f":2.5,"e":1E+2,"big":123456789012345678901,"z":-0}],"nested":{"a":{"b":[[],{}]},"a":null},"tags":{"Name":"n"},"timeouts":null,"u":false}"#;
 
     /// What serde reads for a resource's tree: the whole value, then its members left out.
-    fn compacted_by_serde(text: &str, kept: Kept) -> Option<Value> {
-        let value: Value = serde_json::from_str(text).ok()?;
-        Some(match value {
-            Value::Object(map) => {
-                Value::Object(map.into_iter().filter(|(k, v)| kept.keeps(k, v)).collect())
-            }
+    fn compacted_by_serde(text: &str, kept: Kept) -> Option<AttrValue> {
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        Some(match AttrValue::from(value) {
+            AttrValue::Object(members) => AttrValue::Object(Members::new(
+                members
+                    .into_vec()
+                    .into_iter()
+                    .filter(|(k, v)| kept.keeps(k, v))
+                    .collect(),
+            )),
             other => other,
         })
     }

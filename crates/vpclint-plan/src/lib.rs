@@ -4,6 +4,7 @@
 //! Data flows one way: [`input`] (bytes) → [`model::Plan`] → [`network::Network`].
 
 pub mod address;
+pub mod attr_value;
 pub mod config;
 mod direct;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod text;
 pub mod value;
 
 pub use address::{Address, InstanceKey, ModulePath};
+pub use attr_value::AttrValue;
 pub use error::{PlanError, PlanErrorKind};
 pub use model::{Action, DocumentKind, Plan, ResId, Resource};
 pub use text::{InputBytes, SourceText};

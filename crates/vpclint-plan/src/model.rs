@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::address::{Address, InstanceKey, Mode, ModulePath};
+use crate::attr_value::AttrValue;
 use crate::config::{Config, ConfigResource, Expr};
 use crate::error::{PlanError, PlanErrorKind};
 use crate::parallel::Chunks;
@@ -896,7 +897,9 @@ fn fill_missing_after(
             true => Some(value(raw.sensitive)?),
             false => None,
         };
-        existing.values.fill(after, sensitive);
+        existing
+            .values
+            .fill(after.into(), sensitive.map(AttrValue::from));
     }
     Ok(())
 }
@@ -1059,12 +1062,12 @@ fn parse_value(raw: Option<Json<'_>>) -> Result<Value, ValueError> {
 
 /// Reads a value borrowed from a plan's text with `read` (`null` when there is none); its error
 /// keeps where the value starts.
-fn read_value(
+fn read_value<T: Default>(
     raw: Option<Json<'_>>,
-    read: impl FnOnce(&str) -> Result<Value, serde_json::Error>,
-) -> Result<Value, ValueError> {
+    read: impl FnOnce(&str) -> Result<T, serde_json::Error>,
+) -> Result<T, ValueError> {
     let Some(raw) = raw else {
-        return Ok(Value::Null);
+        return Ok(T::default());
     };
     read(raw.0).map_err(|error| ValueError {
         error,
@@ -1469,7 +1472,11 @@ mod tests {
         assert_eq!(vpc.values.str("x").known(), Some(huge.as_str()));
         assert_eq!(vpc.values.i64_at(&[Step::Key("x")]), Fact::Unknown);
         // Within f64 range: still a number, just not an i64.
-        assert!(vpc.values.attr("y").known().is_some_and(Value::is_number));
+        assert!(vpc
+            .values
+            .attr("y")
+            .known()
+            .is_some_and(AttrValue::is_number));
         assert_eq!(vpc.values.str("s").known(), Some("1e999 \" 2e999"));
         assert_eq!(plan.root_variable("n"), Some(&Value::from("-1e999")));
         assert_eq!(stringify_huge_numbers(br#"{"a":[1,2.5e10,"3e999"]}"#), None);

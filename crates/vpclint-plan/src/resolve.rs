@@ -17,6 +17,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::address::{parse_traversal, InstanceKey, Mode, ModulePath, Segment};
+use crate::attr_value::AttrValue;
 use crate::config::Expr;
 use crate::model::{instance_context, Plan, ResId};
 use crate::value::{Fact, Step};
@@ -219,16 +220,16 @@ impl<'p> Resolver<'p> {
         let values = &self.plan.resources[res].values;
         match values.get(path) {
             Fact::Absent => Resolution::Absent,
-            Fact::Known(Value::String(s)) if s.is_empty() => Resolution::Absent,
-            Fact::Known(Value::String(s)) => Resolution::Known(self.join_id(s, want)),
-            Fact::Known(Value::Array(items)) => {
+            Fact::Known(AttrValue::String(s)) if s.is_empty() => Resolution::Absent,
+            Fact::Known(AttrValue::String(s)) => Resolution::Known(self.join_id(s, want)),
+            Fact::Known(AttrValue::Array(items)) => {
                 let mut links = BTreeSet::new();
                 let mut all_known = true;
                 let mut p = path.to_vec();
                 for i in 0..items.len() {
                     p.push(Step::Index(i));
                     match values.get(&p) {
-                        Fact::Known(Value::String(s)) if !s.is_empty() => {
+                        Fact::Known(AttrValue::String(s)) if !s.is_empty() => {
                             links.extend(self.join_id(s, want))
                         }
                         Fact::Known(_) | Fact::Absent => {}

@@ -7,6 +7,8 @@
 
 use serde_json::Value;
 
+use crate::attr_value::{AttrValue, Members};
+
 /// A fact about an attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fact<T> {
@@ -75,26 +77,26 @@ pub struct Values(Option<Box<Trees>>);
 
 #[derive(Debug, Clone)]
 struct Trees {
-    after: Value,
-    unknown: Value,
-    sensitive: Value,
+    after: AttrValue,
+    unknown: AttrValue,
+    sensitive: AttrValue,
 }
 
-static NULL: Value = Value::Null;
+static NULL: AttrValue = AttrValue::Null;
 
-fn step<'v>(value: &'v Value, s: Step<'_>) -> Option<&'v Value> {
+fn step<'v>(value: &'v AttrValue, s: Step<'_>) -> Option<&'v AttrValue> {
     match (value, s) {
-        (Value::Object(map), Step::Key(k)) => map.get(k),
-        (Value::Array(items), Step::Index(i)) => items.get(i),
+        (AttrValue::Object(members), Step::Key(k)) => members.get(k),
+        (AttrValue::Array(items), Step::Index(i)) => items.get(i),
         _ => None,
     }
 }
 
 /// Whether a mark tree (`after_unknown`, `after_sensitive`) marks `path` or one of its parents.
-pub fn marked(tree: &Value, path: &[Step<'_>]) -> bool {
+pub fn marked(tree: &AttrValue, path: &[Step<'_>]) -> bool {
     let mut node = tree;
     for s in path {
-        if node == &Value::Bool(true) {
+        if matches!(node, AttrValue::Bool(true)) {
             return true;
         }
         match step(node, *s) {
@@ -102,11 +104,11 @@ pub fn marked(tree: &Value, path: &[Step<'_>]) -> bool {
             None => return false,
         }
     }
-    node == &Value::Bool(true)
+    matches!(node, AttrValue::Bool(true))
 }
 
 impl Values {
-    pub fn new(after: Value, unknown: Value, sensitive: Value) -> Self {
+    pub fn new(after: AttrValue, unknown: AttrValue, sensitive: AttrValue) -> Self {
         if after.is_null() && unknown.is_null() && sensitive.is_null() {
             return Values(None);
         }
@@ -118,27 +120,27 @@ impl Values {
     }
 
     /// The planned values (`null` when nothing is kept).
-    pub fn after(&self) -> &Value {
+    pub fn after(&self) -> &AttrValue {
         self.0.as_ref().map_or(&NULL, |t| &t.after)
     }
 
     /// Which values are unknown until apply (`true` leaves of a tree shaped like the values).
-    pub fn unknown(&self) -> &Value {
+    pub fn unknown(&self) -> &AttrValue {
         self.0.as_ref().map_or(&NULL, |t| &t.unknown)
     }
 
     /// Which values are sensitive (`true` leaves).
-    pub fn sensitive(&self) -> &Value {
+    pub fn sensitive(&self) -> &AttrValue {
         self.0.as_ref().map_or(&NULL, |t| &t.sensitive)
     }
 
     /// Replaces the planned values and, when given, the sensitive marks.
-    pub fn fill(&mut self, after: Value, sensitive: Option<Value>) {
+    pub fn fill(&mut self, after: AttrValue, sensitive: Option<AttrValue>) {
         let mut trees = self.0.take().map_or(
             Trees {
-                after: Value::Null,
-                unknown: Value::Null,
-                sensitive: Value::Null,
+                after: AttrValue::Null,
+                unknown: AttrValue::Null,
+                sensitive: AttrValue::Null,
             },
             |t| *t,
         );
@@ -150,7 +152,7 @@ impl Values {
     }
 
     /// Reads the value at `path`.
-    pub fn get(&self, path: &[Step<'_>]) -> Fact<&Value> {
+    pub fn get(&self, path: &[Step<'_>]) -> Fact<&AttrValue> {
         if let Some(Step::Key(k)) = path.first() {
             debug_assert!(
                 !DROPPED_ATTRIBUTES.contains(k),
@@ -174,7 +176,7 @@ impl Values {
         }
     }
 
-    pub fn attr(&self, key: &str) -> Fact<&Value> {
+    pub fn attr(&self, key: &str) -> Fact<&AttrValue> {
         self.get(&[Step::Key(key)])
     }
 
@@ -193,9 +195,9 @@ impl Values {
 
     pub fn bool_at(&self, path: &[Step<'_>]) -> Fact<bool> {
         match self.get(path) {
-            Fact::Known(Value::Bool(b)) => Fact::Known(*b),
-            Fact::Known(Value::String(s)) if s == "true" || s == "false" => {
-                Fact::Known(s == "true")
+            Fact::Known(AttrValue::Bool(b)) => Fact::Known(*b),
+            Fact::Known(AttrValue::String(s)) if &**s == "true" || &**s == "false" => {
+                Fact::Known(&**s == "true")
             }
             Fact::Known(_) => Fact::Unknown,
             other => other.map(|_| false),
@@ -204,8 +206,8 @@ impl Values {
 
     pub fn i64_at(&self, path: &[Step<'_>]) -> Fact<i64> {
         match self.get(path) {
-            Fact::Known(Value::Number(n)) => n.as_i64().map_or(Fact::Unknown, Fact::Known),
-            Fact::Known(Value::String(s)) => s.parse().map_or(Fact::Unknown, Fact::Known),
+            Fact::Known(AttrValue::Number(n)) => n.as_i64().map_or(Fact::Unknown, Fact::Known),
+            Fact::Known(AttrValue::String(s)) => s.parse().map_or(Fact::Unknown, Fact::Known),
             Fact::Known(_) => Fact::Unknown,
             other => other.map(|_| 0),
         }
@@ -214,7 +216,7 @@ impl Values {
     /// The length of a list (or set) attribute at `path`, when the list itself is known.
     pub fn len_at(&self, path: &[Step<'_>]) -> Fact<usize> {
         match self.get(path) {
-            Fact::Known(Value::Array(items)) => Fact::Known(items.len()),
+            Fact::Known(AttrValue::Array(items)) => Fact::Known(items.len()),
             Fact::Known(_) => Fact::Unknown,
             other => other.map(|_| 0),
         }
@@ -264,11 +266,11 @@ pub const DROPPED_ATTRIBUTES: &[&str] = &["tags", "tags_all", "timeouts"];
 
 /// Whether a mark tree marks anything: a member without a `true` under it reads like a missing
 /// one in [`marked`] and [`Values::is_sensitive`].
-fn any_true(v: &Value) -> bool {
+fn any_true(v: &AttrValue) -> bool {
     match v {
-        Value::Bool(b) => *b,
-        Value::Array(items) => items.iter().any(any_true),
-        Value::Object(map) => map.values().any(any_true),
+        AttrValue::Bool(b) => *b,
+        AttrValue::Array(items) => items.iter().any(any_true),
+        AttrValue::Object(members) => members.values().any(any_true),
         _ => false,
     }
 }
@@ -286,7 +288,7 @@ pub(crate) enum Kept {
 }
 
 impl Kept {
-    pub(crate) fn keeps(self, key: &str, value: &Value) -> bool {
+    pub(crate) fn keeps(self, key: &str, value: &AttrValue) -> bool {
         !DROPPED_ATTRIBUTES.contains(&key)
             && match self {
                 Kept::Values => !value.is_null(),
@@ -300,7 +302,7 @@ impl Kept {
 /// exact size (a large plan holds tens of thousands of these). Terraform writes the members
 /// sorted; an object whose keys are not (so may repeat) is read whole and then compacted, so that a
 /// repeated key's last value wins as in a map.
-pub(crate) fn read_compacted(text: &str, kept: Kept) -> Result<Value, serde_json::Error> {
+pub(crate) fn read_compacted(text: &str, kept: Kept) -> Result<AttrValue, serde_json::Error> {
     if let Some(value) = crate::direct::compacted(text, kept) {
         return Ok(value);
     }
@@ -309,20 +311,18 @@ pub(crate) fn read_compacted(text: &str, kept: Kept) -> Result<Value, serde_json
         let members = serde::de::DeserializeSeed::deserialize(KeptMembers(kept), &mut reader)
             .and_then(|members| reader.end().map(|()| members))?;
         if let Some(members) = members {
-            let mut map = serde_json::Map::with_capacity(members.len());
-            map.extend(members);
-            return Ok(Value::Object(map));
+            return Ok(AttrValue::Object(Members::new(members)));
         }
     }
     let value: Value = serde_json::from_str(text)?;
-    Ok(retain_exact(value, |k, v| kept.keeps(k, v)))
+    Ok(retain(AttrValue::from(value), |k, v| kept.keeps(k, v)))
 }
 
 /// The kept members of an object, in order; `None` when its keys are not in increasing order.
 struct KeptMembers(Kept);
 
 impl<'de> serde::de::DeserializeSeed<'de> for KeptMembers {
-    type Value = Option<Vec<(String, Value)>>;
+    type Value = Option<Vec<(Box<str>, AttrValue)>>;
 
     fn deserialize<D: serde::Deserializer<'de>>(
         self,
@@ -333,7 +333,7 @@ impl<'de> serde::de::DeserializeSeed<'de> for KeptMembers {
 }
 
 impl<'de> serde::de::Visitor<'de> for KeptMembers {
-    type Value = Option<Vec<(String, Value)>>;
+    type Value = Option<Vec<(Box<str>, AttrValue)>>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an object")
@@ -348,9 +348,9 @@ impl<'de> serde::de::Visitor<'de> for KeptMembers {
             if DROPPED_ATTRIBUTES.contains(&key.as_ref()) {
                 map.next_value::<serde::de::IgnoredAny>()?;
             } else {
-                let value: Value = map.next_value()?;
+                let value = AttrValue::from(map.next_value::<Value>()?);
                 if self.0.keeps(&key, &value) {
-                    members.push((key.to_string(), value));
+                    members.push((Box::from(key.as_ref()), value));
                 }
             }
             previous = Some(key);
@@ -359,26 +359,24 @@ impl<'de> serde::de::Visitor<'de> for KeptMembers {
     }
 }
 
-/// An object with only the members `keep` accepts, allocated at its exact size; other values
-/// unchanged.
-fn retain_exact(value: Value, keep: impl Fn(&str, &Value) -> bool) -> Value {
-    let Value::Object(map) = value else {
+/// An object with only the members `keep` accepts; other values unchanged.
+fn retain(value: AttrValue, keep: impl Fn(&str, &AttrValue) -> bool) -> AttrValue {
+    let AttrValue::Object(members) = value else {
         return value;
     };
-    let n = map.iter().filter(|(k, v)| keep(k, v)).count();
-    let mut out = serde_json::Map::with_capacity(n);
-    for (k, v) in map {
-        if keep(&k, &v) {
-            out.insert(k, v);
-        }
-    }
-    Value::Object(out)
+    AttrValue::Object(Members::new(
+        members
+            .into_vec()
+            .into_iter()
+            .filter(|(k, v)| keep(k, v))
+            .collect(),
+    ))
 }
 
-fn str_fact(fact: Fact<&Value>) -> Fact<&str> {
+fn str_fact(fact: Fact<&AttrValue>) -> Fact<&str> {
     match fact {
-        Fact::Known(Value::String(s)) if s.is_empty() => Fact::Absent,
-        Fact::Known(Value::String(s)) => Fact::Known(s.as_str()),
+        Fact::Known(AttrValue::String(s)) if s.is_empty() => Fact::Absent,
+        Fact::Known(AttrValue::String(s)) => Fact::Known(s),
         // A number or bool where a string is expected: not something rules can use.
         Fact::Known(_) => Fact::Unknown,
         Fact::Unknown => Fact::Unknown,
@@ -397,7 +395,7 @@ mod tests {
     fn compacted_in_one_pass_as_after_reading_whole() {
         let whole = |text: &str, kept: Kept| {
             serde_json::from_str::<Value>(text)
-                .map(|v| retain_exact(v, |k, v| kept.keeps(k, v)))
+                .map(|v| retain(AttrValue::from(v), |k, v| kept.keeps(k, v)))
                 .map_err(|e| e.to_string())
         };
         for text in [
@@ -427,9 +425,10 @@ mod tests {
     #[test]
     fn unknown_wins_over_absent_and_covers_children() {
         let v = Values::new(
-            json!({"a": null, "route": [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": null}], "s": "x"}),
-            json!({"a": true, "route": [{"nat_gateway_id": true}], "whole": true}),
-            json!({"s": true}),
+            json!({"a": null, "route": [{"cidr_block": "0.0.0.0/0", "nat_gateway_id": null}], "s": "x"})
+                .into(),
+            json!({"a": true, "route": [{"nat_gateway_id": true}], "whole": true}).into(),
+            json!({"s": true}).into(),
         );
         assert_eq!(v.str("a"), Fact::Unknown);
         assert_eq!(v.str("missing"), Fact::Absent);

@@ -1,5 +1,6 @@
 //! Facts several rules share, derived from network queries.
 
+use vpclint_plan::attr_value::AttrValue;
 use vpclint_plan::network::{Network, NodeKind, NodeRef};
 use vpclint_plan::query::{Endpoint, EndpointType};
 use vpclint_plan::value::{Fact, Step, Values};
@@ -233,8 +234,8 @@ fn read_rule(
     let mut p = base.to_vec();
     p.push(Step::Key(protocol_key));
     let protocol = match values.get(&p) {
-        Fact::Known(serde_json::Value::String(s)) => s.to_lowercase(),
-        Fact::Known(serde_json::Value::Number(n)) => n.to_string(),
+        Fact::Known(AttrValue::String(s)) => s.to_lowercase(),
+        Fact::Known(AttrValue::Number(n)) => n.to_string(),
         _ => return None,
     };
     let port = |key: &'static str| match values.i64_at(&at(key)) {
@@ -249,8 +250,8 @@ fn read_rule(
         let mut p = base.to_vec();
         p.push(Step::Key(key));
         match values.get(&p) {
-            Fact::Known(serde_json::Value::String(c)) => cidrs.push(c.clone()),
-            Fact::Known(serde_json::Value::Array(_)) => match values.str_list_at(&p) {
+            Fact::Known(AttrValue::String(c)) => cidrs.push(c.to_string()),
+            Fact::Known(AttrValue::Array(_)) => match values.str_list_at(&p) {
                 Fact::Known(items) => {
                     for item in items {
                         match item {
