@@ -143,6 +143,80 @@ impl<'de> serde::Deserialize<'de> for ExprTree {
     }
 }
 
+impl ExprTree {
+    /// The expression this is, when it is one (as [`Expr::from_json`] reads a value).
+    pub fn into_expr(self) -> Option<Expr> {
+        match self {
+            ExprTree::Expr(expr) => Some(*expr),
+            _ => None,
+        }
+    }
+}
+
+/// A module call's `expressions`: the input expressions by name, as [`Expr::from_json`] reads each
+/// member of the object. Members that are not expressions give none, and so does anything but an
+/// object. Read straight into this shape: as `serde_json::Value`s, each `{"references": [...]}`
+/// would be a map node of room for eleven members.
+#[derive(Debug, Default, PartialEq)]
+pub struct ModuleInputs(pub BTreeMap<String, Expr>);
+
+impl<'de> serde::Deserialize<'de> for ModuleInputs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ModuleInputs;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("module call expressions")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ModuleInputs, A::Error> {
+                let mut inputs = BTreeMap::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    // A repeated name's last value wins, as in a map, even when it is no
+                    // expression.
+                    match map.next_value::<ExprTree>()?.into_expr() {
+                        Some(expr) => inputs.insert(name, expr),
+                        None => inputs.remove(&name),
+                    };
+                }
+                Ok(ModuleInputs(inputs))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ModuleInputs, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(ModuleInputs::default())
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<ModuleInputs, E> {
+                Ok(ModuleInputs::default())
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<ModuleInputs, E> {
+                Ok(ModuleInputs::default())
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<ModuleInputs, E> {
+                Ok(ModuleInputs::default())
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<ModuleInputs, E> {
+                Ok(ModuleInputs::default())
+            }
+            fn visit_str<E>(self, _: &str) -> Result<ModuleInputs, E> {
+                Ok(ModuleInputs::default())
+            }
+            fn visit_unit<E>(self) -> Result<ModuleInputs, E> {
+                Ok(ModuleInputs::default())
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// A resource block in configuration.
 #[derive(Debug, Clone, Default)]
 pub struct ConfigResource {
@@ -276,8 +350,8 @@ fn module_from_raw(raw: RawConfigModule) -> ConfigModule {
                 r.address,
                 ConfigResource {
                     expressions: r.expressions.unwrap_or_default(),
-                    count: r.count_expression.as_ref().and_then(Expr::from_json),
-                    for_each: r.for_each_expression.as_ref().and_then(Expr::from_json),
+                    count: r.count_expression.and_then(ExprTree::into_expr),
+                    for_each: r.for_each_expression.and_then(ExprTree::into_expr),
                     provider_config_key: r.provider_config_key,
                 },
             )
@@ -288,13 +362,7 @@ fn module_from_raw(raw: RawConfigModule) -> ConfigModule {
         .unwrap_or_default()
         .into_iter()
         .map(|(name, call)| {
-            let expressions = match call.expressions {
-                Some(Value::Object(map)) => map
-                    .iter()
-                    .filter_map(|(k, v)| Expr::from_json(v).map(|e| (k.clone(), e)))
-                    .collect(),
-                _ => BTreeMap::new(),
-            };
+            let expressions = call.expressions.map(|inputs| inputs.0).unwrap_or_default();
             (
                 name,
                 ModuleCall {
@@ -311,12 +379,7 @@ fn module_from_raw(raw: RawConfigModule) -> ConfigModule {
         .outputs
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|(name, o)| {
-            o.expression
-                .as_ref()
-                .and_then(Expr::from_json)
-                .map(|e| (name, e))
-        })
+        .filter_map(|(name, o)| o.expression?.into_expr().map(|e| (name, e)))
         .collect();
     let variable_defaults = raw
         .variables
@@ -329,5 +392,37 @@ fn module_from_raw(raw: RawConfigModule) -> ConfigModule {
         calls,
         outputs,
         variable_defaults,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Module inputs read straight from the text as `Expr::from_json` reads each member of the
+    /// object read as a `Value`.
+    #[test]
+    fn module_inputs_read_as_from_json_reads_them() {
+        let by_value = |text: &str| -> BTreeMap<String, Expr> {
+            match serde_json::from_str::<Value>(text).unwrap() {
+                Value::Object(map) => map
+                    .iter()
+                    .filter_map(|(k, v)| Expr::from_json(v).map(|e| (k.clone(), e)))
+                    .collect(),
+                _ => BTreeMap::new(),
+            }
+        };
+        for text in [
+            r#"{"a":{"references":["var.x","var.x.id"]},"b":{"constant_value":3},"c":{"x":1},"d":5}"#,
+            r#"{"a":{"references":["var.x"]},"a":{"constant_value":null}}"#,
+            r#"{"a":{"references":["var.x"]},"a":7}"#,
+            r#"{"references":["var.x"],"b":{"references":null,"constant_value":[1]}}"#,
+            r#"[{"references":["var.x"]}]"#,
+            r#""text""#,
+            r#"{}"#,
+        ] {
+            let direct: ModuleInputs = serde_json::from_str(text).unwrap();
+            assert_eq!(direct.0, by_value(text), "{text}");
+        }
     }
 }

@@ -144,8 +144,8 @@ pub struct RawConfigResource {
     pub address: String,
     pub provider_config_key: Option<String>,
     pub expressions: Option<crate::config::ExprTree>,
-    pub count_expression: Option<Value>,
-    pub for_each_expression: Option<Value>,
+    pub count_expression: Option<crate::config::ExprTree>,
+    pub for_each_expression: Option<crate::config::ExprTree>,
 }
 
 impl<'de> Deserialize<'de> for RawConfigResource {
@@ -203,16 +203,17 @@ impl<'de> Deserialize<'de> for RawConfigResource {
 #[serde(expecting = "a module call object")]
 pub struct RawModuleCall {
     pub source: Option<String>,
-    pub expressions: Option<Value>,
+    pub expressions: Option<crate::config::ModuleInputs>,
     pub module: Option<RawConfigModule>,
-    pub count_expression: Option<Value>,
-    pub for_each_expression: Option<Value>,
+    /// Only whether they are there is read.
+    pub count_expression: Option<serde::de::IgnoredAny>,
+    pub for_each_expression: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize, Debug)]
 #[serde(expecting = "an output object with `expression`")]
 pub struct RawOutput {
-    pub expression: Option<Value>,
+    pub expression: Option<crate::config::ExprTree>,
 }
 
 /// A resource's `address`: its text, borrowed when it has no escapes, and the JSON string it was
