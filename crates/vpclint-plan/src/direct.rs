@@ -21,6 +21,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
+use crate::address::Address;
 use crate::attr_value::{AttrValue, Members};
 use crate::raw::{Json, RawAddress, RawChange, RawModule, RawResourceChange, RawState};
 use crate::raw::{RawConfig, RawConfigModule, RawConfigResource, RawModuleCall};
@@ -33,44 +34,128 @@ use crate::value::{Kept, DROPPED_ATTRIBUTES};
 const MAX_MODULE_DEPTH: usize = 24;
 
 /// A `resource_changes` entry starting at `at`, and where it ends.
+#[cfg(test)]
 pub(crate) fn resource_change(text: &str, at: usize) -> Option<(RawResourceChange<'_>, usize)> {
+    change_read(text, at).map(|(read, end)| (read.entry, end))
+}
+
+/// What the model takes from a `resource_changes` entry read directly: the entry, its address
+/// parsed, and, for the types whose values are kept, the values of its trees.
+pub(crate) struct ChangeRead<'a> {
+    pub entry: RawResourceChange<'a>,
+    /// `None` when the address did not parse (the entry's preparing then says why).
+    pub address: Option<Address>,
+    /// `after`, `after_unknown`, `after_sensitive`, read in the same pass as the entry rather
+    /// than skipped and then read again: known from the address, which Terraform writes before
+    /// `change`. `None` when they were not read here (another type, members in another order, a
+    /// tree [`compacted`] declines); [`crate::value::read_compacted`] then reads them.
+    pub trees: Option<[AttrValue; 3]>,
+}
+
+/// A `resource_changes` entry starting at `at`, and where it ends.
+pub(crate) fn change_read(text: &str, at: usize) -> Option<(ChangeRead<'_>, usize)> {
     let mut address = Once::default();
+    let mut parsed = None;
     let mut change = Once::default();
     let end = object(text, at, |key, at| match key {
-        "address" => address.set(address_at(text, at)?),
-        "change" => change.set(nullable(text, at, |at| raw_change(text, at))?),
+        "address" => {
+            let (raw, end) = address_at(text, at)?;
+            parsed = Address::parse(&raw.text);
+            address.set((raw, end))
+        }
+        "change" => {
+            let trees = parsed
+                .as_ref()
+                .is_some_and(|a: &Address| crate::model::is_network_type(&a.rtype));
+            change.set(nullable(text, at, |at| raw_change(text, at, trees))?)
+        }
         _ => value_end(text.as_bytes(), at),
     })?;
+    let (change, trees) = change.value.flatten().unzip();
     Some((
-        RawResourceChange {
-            address: address.value?,
-            change: change.value.flatten(),
+        ChangeRead {
+            entry: RawResourceChange {
+                address: address.value?,
+                change,
+            },
+            address: parsed,
+            trees: trees.flatten(),
         },
         end,
     ))
 }
 
-fn raw_change(text: &str, at: usize) -> Option<(RawChange<'_>, usize)> {
+/// A `change` object; with `trees`, the values of its trees too (see [`ChangeRead::trees`]).
+#[allow(clippy::type_complexity)]
+fn raw_change(
+    text: &str,
+    at: usize,
+    trees: bool,
+) -> Option<((RawChange<'_>, Option<[AttrValue; 3]>), usize)> {
     let mut actions = Once::default();
     let mut after = Once::default();
     let mut after_unknown = Once::default();
     let mut after_sensitive = Once::default();
+    // A member that is not there reads as null, as its absent span does.
+    let mut values = [
+        Some(AttrValue::Null),
+        Some(AttrValue::Null),
+        Some(AttrValue::Null),
+    ];
+    let mut tree = |at: usize, kept: Kept, slot: usize| match trees {
+        true => {
+            let (span, value, end) = kept_tree(text, at, kept)?;
+            values[slot] = value;
+            Some((span, end))
+        }
+        false => nullable_json(text, at),
+    };
     let end = object(text, at, |key, at| match key {
         "actions" => actions.set(nullable(text, at, |at| strings(text, at))?),
-        "after" => after.set(nullable_json(text, at)?),
-        "after_unknown" => after_unknown.set(nullable_json(text, at)?),
-        "after_sensitive" => after_sensitive.set(nullable_json(text, at)?),
+        "after" => after.set(tree(at, Kept::Values, 0)?),
+        "after_unknown" => after_unknown.set(tree(at, Kept::Marks, 1)?),
+        "after_sensitive" => after_sensitive.set(tree(at, Kept::Marks, 2)?),
         _ => value_end(text.as_bytes(), at),
     })?;
+    let [after_value, unknown_value, sensitive_value] = values;
+    let read = match (trees, after_value, unknown_value, sensitive_value) {
+        (true, Some(a), Some(u), Some(s)) => Some([a, u, s]),
+        _ => None,
+    };
     Some((
-        RawChange {
-            actions: actions.value.flatten(),
-            after: after.value.flatten(),
-            after_unknown: after_unknown.value.flatten(),
-            after_sensitive: after_sensitive.value.flatten(),
-        },
+        (
+            RawChange {
+                actions: actions.value.flatten(),
+                after: after.value.flatten(),
+                after_unknown: after_unknown.value.flatten(),
+                after_sensitive: after_sensitive.value.flatten(),
+            },
+            read,
+        ),
         end,
     ))
+}
+
+/// One of a resource's trees at `at`: its text (`None` for `null`), its value as [`compacted`]
+/// reads it when it does, and its end.
+#[allow(clippy::type_complexity)]
+fn kept_tree(
+    text: &str,
+    at: usize,
+    kept: Kept,
+) -> Option<(Option<Json<'_>>, Option<AttrValue>, usize)> {
+    let bytes = text.as_bytes();
+    if bytes.get(at) == Some(&b'n') {
+        let end = literal(bytes, at, b"null")?;
+        return Some((None, Some(AttrValue::Null), end));
+    }
+    match compacted_at(text, at, kept) {
+        Some((value, end)) => Some((Some(Json(&text[at..end])), Some(value), end)),
+        None => {
+            let end = value_end(bytes, at)?;
+            Some((Some(Json(&text[at..end])), None, end))
+        }
+    }
 }
 
 /// `planned_values` (or a state's `values`) starting at `at`.
@@ -272,31 +357,35 @@ const MAX_VALUE_DEPTH: usize = 100;
 /// then compacts it after reading it whole).
 pub(crate) fn compacted(text: &str, kept: Kept) -> Option<AttrValue> {
     let bytes = text.as_bytes();
-    let at = skip_whitespace(bytes, 0);
-    let (value, end) = if bytes.get(at) == Some(&b'{') {
-        let mut members: Vec<(Box<str>, AttrValue)> = Vec::new();
-        let mut previous: Option<Cow<'_, str>> = None;
-        let end = object_with_keys(text, at, |key, at| {
-            if previous.as_ref().is_some_and(|previous| *previous >= key) {
-                return None;
-            }
-            let end = if DROPPED_ATTRIBUTES.contains(&key.as_ref()) {
-                value_end(bytes, at)?
-            } else {
-                let (value, end) = json_value(text, at, 1)?;
-                if kept.keeps(&key, &value) {
-                    members.push((Box::from(key.as_ref()), value));
-                }
-                end
-            };
-            previous = Some(key);
-            Some(end)
-        })?;
-        (AttrValue::Object(Members::new(members)), end)
-    } else {
-        json_value(text, at, 0)?
-    };
+    let (value, end) = compacted_at(text, skip_whitespace(bytes, 0), kept)?;
     (skip_whitespace(bytes, end) == bytes.len()).then_some(value)
+}
+
+/// [`compacted`] for the value starting at `at`, and where it ends.
+fn compacted_at(text: &str, at: usize, kept: Kept) -> Option<(AttrValue, usize)> {
+    let bytes = text.as_bytes();
+    if bytes.get(at) != Some(&b'{') {
+        return json_value(text, at, 0);
+    }
+    let mut members: Vec<(Box<str>, AttrValue)> = Vec::new();
+    let mut previous: Option<Cow<'_, str>> = None;
+    let end = object_with_keys(text, at, |key, at| {
+        if previous.as_ref().is_some_and(|previous| *previous >= key) {
+            return None;
+        }
+        let end = if DROPPED_ATTRIBUTES.contains(&key.as_ref()) {
+            value_end(bytes, at)?
+        } else {
+            let (value, end) = json_value(text, at, 1)?;
+            if kept.keeps(&key, &value) {
+                members.push((Box::from(key.as_ref()), value));
+            }
+            end
+        };
+        previous = Some(key);
+        Some(end)
+    })?;
+    Some((AttrValue::Object(Members::new(members)), end))
 }
 
 /// The value starting at `at` as an [`AttrValue`], as serde_json reads it (then converted),

@@ -809,20 +809,32 @@ pub(crate) struct StreamedChange<'a>(Result<PreparedChange<'a>, PrepareError>);
 
 impl<'de> serde::Deserialize<'de> for StreamedChange<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        RawResourceChange::deserialize(deserializer).map(|rc| StreamedChange(prepare_change(rc)))
+        RawResourceChange::deserialize(deserializer)
+            .map(|rc| StreamedChange(prepare_change(rc, None, None)))
     }
 }
 
 impl<'a> crate::parallel::ReadAt<'a> for StreamedChange<'a> {
     fn direct(text: &'a str, start: usize) -> Option<(Self, usize)> {
-        crate::direct::resource_change(text, start)
-            .map(|(rc, end)| (StreamedChange(prepare_change(rc)), end))
+        crate::direct::change_read(text, start).map(|(read, end)| {
+            let prepared = prepare_change(read.entry, read.address, read.trees);
+            (StreamedChange(prepared), end)
+        })
     }
 }
 
-fn prepare_change(rc: RawResourceChange<'_>) -> Result<PreparedChange<'_>, PrepareError> {
-    let address = Address::parse(&rc.address.text)
-        .ok_or_else(|| PrepareError::Address(rc.address.text.to_string()))?;
+/// Prepares an entry; `parsed` is its address when the reading parsed it, `trees` the values of
+/// its trees when the reading read them (see [`crate::direct::ChangeRead`]).
+fn prepare_change(
+    rc: RawResourceChange<'_>,
+    parsed: Option<Address>,
+    trees: Option<[AttrValue; 3]>,
+) -> Result<PreparedChange<'_>, PrepareError> {
+    let address = match parsed {
+        Some(address) => address,
+        None => Address::parse(&rc.address.text)
+            .ok_or_else(|| PrepareError::Address(rc.address.text.to_string()))?,
+    };
     let (action, raw) = match &rc.change {
         Some(change) => (
             Action::from_actions(change.actions.as_deref().unwrap_or(&[])),
@@ -834,10 +846,10 @@ fn prepare_change(rc: RawResourceChange<'_>) -> Result<PreparedChange<'_>, Prepa
         ),
         None => (Action::NoOp, RawAfter::default()),
     };
-    let values = if action == Action::Delete {
-        Values::default()
-    } else {
-        modelled_values(&address, &raw).map_err(PrepareError::Value)?
+    let values = match trees {
+        _ if action == Action::Delete => Values::default(),
+        Some([after, unknown, sensitive]) => Values::new(after, unknown, sensitive),
+        None => modelled_values(&address, &raw).map_err(PrepareError::Value)?,
     };
     Ok(PreparedChange {
         at: Place::of(rc.address.json),
@@ -876,7 +888,7 @@ fn prepare_changes<'a>(
     let streamed: Vec<StreamedChange<'a>> = changes
         .into_par_iter()
         .with_min_len(512)
-        .map(|rc| StreamedChange(prepare_change(rc)))
+        .map(|rc| StreamedChange(prepare_change(rc, None, None)))
         .collect();
     prepared(name, text, Chunks(vec![streamed]))
 }

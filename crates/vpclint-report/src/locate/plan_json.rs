@@ -176,31 +176,13 @@ pub fn object_at_address(text: &str, value_start: usize) -> Option<PlanJsonEntry
         return None;
     }
     let member = key_start..string_end(b, value_start);
-    // The matching brace, skipping strings.
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < b.len() {
-        match b[i] {
-            b'"' => {
-                i = string_end(b, i);
-                continue;
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(PlanJsonEntry {
-                        object: open..i + 1,
-                        member,
-                        section: "",
-                    });
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    // The object's end, found as the plan's reading finds it (16 bytes of a string at a time).
+    let end = vpclint_plan::text::json_value_end(b, open)?;
+    Some(PlanJsonEntry {
+        object: open..end,
+        member,
+        section: "",
+    })
 }
 
 /// The index just after the closing quote of the string starting at `start`.
