@@ -646,6 +646,8 @@ struct Builder<'n> {
     resources: InOrder,
     deleted: Vec<String>,
     deleted_set: foldhash::HashSet<String>,
+    /// Where the greatest address of the `resource_changes` entries added so far is.
+    greatest_change: Option<ResId>,
 }
 
 impl<'n> Builder<'n> {
@@ -656,6 +658,7 @@ impl<'n> Builder<'n> {
             resources: InOrder::default(),
             deleted: Vec::new(),
             deleted_set: Default::default(),
+            greatest_change: None,
         }
     }
 
@@ -666,7 +669,15 @@ impl<'n> Builder<'n> {
             self.deleted.push(change.text);
             return Ok(());
         }
-        if let Some(existing) = self.resources.get_mut(&change.text) {
+        // Terraform writes the entries sorted by address: one that comes after the greatest
+        // added so far repeats none of them, and looking it up is left out.
+        let list = &self.resources.list;
+        let after_all = self
+            .greatest_change
+            .is_none_or(|at| list[at].id.as_str() < change.text.as_str());
+        if after_all {
+            self.greatest_change = Some(list.len());
+        } else if let Some(existing) = self.resources.get_mut(&change.text) {
             return fill_missing_after(self.name, self.text, existing, change.raw);
         }
         self.insert(

@@ -429,8 +429,9 @@ const TARGET_FIELDS: &[(&str, &[&str], Option<TargetKind>)] = &[
 impl<'p> Network<'p> {
     /// Builds the network of a plan.
     pub fn build(plan: &'p Plan) -> Network<'p> {
-        let resolver = Resolver::new(plan);
-        let ids = resolver.ids();
+        // The id index and the node kinds read only the plan: side by side.
+        let (ids, kinds) = rayon::join(|| IdIndex::new(plan), || Builder::node_kinds(plan));
+        let resolver = Resolver::with_ids(plan, Arc::clone(&ids));
         // Most of the work is in two loops over the resources, each run on two threads: each
         // half of the resources on a builder of its own, with a resolver of its own (resolvers
         // cache in cells, not shared between threads). A loop's halves only read what the loops
@@ -449,7 +450,7 @@ impl<'p> Network<'p> {
             rayon::join(|| half(0..split), || half(split..plan.resources.len()))
         };
         let mut b = Builder::new(&resolver, plan);
-        b.node_kinds();
+        b.kinds = kinds;
         let (first, second) = halves(&Default::default(), &|b, ids| b.vpc_links(ids));
         b.absorb_links(first);
         b.absorb_links(second);
@@ -506,11 +507,19 @@ impl<'p> Network<'p> {
         }
         self.indexes = ix;
         // Endpoint facts last: `endpoint` reads the indexes above.
-        let endpoints: HashMap<NodeRef, Endpoint> = self
-            .nodes_of(NodeKind::VpcEndpoint)
-            .iter()
-            .map(|n| (*n, self.endpoint(*n)))
-            .collect();
+        // Each endpoint's facts read only the network: on the thread pool.
+        let endpoints: HashMap<NodeRef, Endpoint> = {
+            use rayon::prelude::*;
+            let network = &*self;
+            network
+                .nodes_of(NodeKind::VpcEndpoint)
+                .par_iter()
+                .with_min_len(64)
+                .map(|n| (*n, network.endpoint(*n)))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect()
+        };
         self.indexes.endpoints = endpoints;
     }
 
@@ -947,12 +956,14 @@ impl<'r, 'p> Builder<'r, 'p> {
 
     /// The first phase: node kinds, VPC membership and main route tables, which routes and
     /// implicit associations need. Here the kinds.
-    fn node_kinds(&mut self) {
-        for (id, r) in self.plan.resources.iter().enumerate() {
+    fn node_kinds(plan: &Plan) -> BTreeMap<NodeRef, NodeKind> {
+        let mut kinds = BTreeMap::new();
+        for (id, r) in plan.resources.iter().enumerate() {
             if let Some(kind) = NodeKind::of_type(r.rtype()) {
-                self.kinds.insert(NodeRef::Resource(id), kind);
+                kinds.insert(NodeRef::Resource(id), kind);
             }
         }
+        kinds
     }
 
     /// The VPC membership of the resources in `ids`, and the main tables `aws_default_route_table`
