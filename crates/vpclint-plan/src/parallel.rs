@@ -135,7 +135,7 @@ pub(crate) fn read_members<'a, E: ReadAt<'a> + Send>(
     bytes: &'a [u8],
     release: bool,
 ) -> Option<Members<'a, E>> {
-    let (utf8, scans) = crate::text::scan_ahead(bytes, release);
+    let (utf8, scans) = crate::text::scan_ahead(bytes);
     let text = Text { bytes, utf8 };
     let entries = std::sync::OnceLock::<Entries<'a, E>>::new();
     let ((), (planned, prior, configuration)) = rayon::join(
