@@ -252,7 +252,15 @@ pub fn emitter(format: Format, options: &RenderOptions) -> Box<dyn Emitter> {
 
 /// Renders a report in one format into a string.
 pub fn render(format: Format, report: &Report, options: &RenderOptions) -> String {
-    let mut out = Vec::new();
+    // At about its size from the start: grown by doubling, a large report (a few MB) would be
+    // copied several times into memory the kernel has to hand over and zero first. Pages
+    // reserved but never written cost nothing.
+    let entries: usize = report
+        .plans
+        .iter()
+        .map(|p| 2 * (p.findings.len() + p.suppressed.len()) + p.unchecked.len() / 4)
+        .sum();
+    let mut out = Vec::with_capacity(64 * 1024 + entries * 1024);
     emitter(format, options)
         .emit(&mut out, report)
         .expect("writing to a Vec cannot fail");
