@@ -281,9 +281,10 @@ pub enum Segment<'a> {
 }
 
 fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    // By bytes: a character outside ASCII fails either way, as each of its bytes does.
+    let mut bytes = s.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// Splits `a.b[0]["k"].c` into segments. Returns `None` on malformed text.
@@ -306,11 +307,9 @@ pub fn parse_traversal(text: &str) -> Option<Vec<Segment<'_>>> {
             }
             _ if expect_name => {
                 let start = i;
-                while i < bytes.len() && bytes[i] != b'.' && bytes[i] != b'[' {
-                    i += 1;
-                }
+                i = memchr::memchr2(b'.', b'[', &bytes[i..]).map_or(bytes.len(), |n| i + n);
                 let name = &text[start..i];
-                if name.is_empty() || name.contains(['"', ']', ' ']) {
+                if name.is_empty() || name.bytes().any(|b| matches!(b, b'"' | b']' | b' ')) {
                     return None;
                 }
                 segments.push(Segment::Attr(name));
@@ -341,7 +340,13 @@ fn parse_index(text: &str, start: usize) -> Option<(InstanceKey, usize)> {
         if i >= bytes.len() || bytes.get(i + 1) != Some(&b']') {
             return None;
         }
-        let key: String = serde_json::from_str(&text[start..=i]).ok()?;
+        // Without escapes or control characters, serde_json would give the text between the
+        // quotes as it is: most keys, read for every instance of a large plan.
+        let inner = &text[start + 1..i];
+        let key: String = match inner.bytes().any(|b| b == b'\\' || b < 0x20) {
+            true => serde_json::from_str(&text[start..=i]).ok()?,
+            false => inner.to_string(),
+        };
         Some((InstanceKey::Str(key), i + 2))
     } else {
         let end = start + text[start..].find(']')?;
