@@ -290,7 +290,8 @@ fn is_identifier(s: &str) -> bool {
 /// Splits `a.b[0]["k"].c` into segments. Returns `None` on malformed text.
 pub fn parse_traversal(text: &str) -> Option<Vec<Segment<'_>>> {
     let bytes = text.as_bytes();
-    let mut segments = Vec::new();
+    // Room for `module.m["k"].module.n[0].aws_x.y["k"]` from the start.
+    let mut segments = Vec::with_capacity(8);
     let mut i = 0;
     let mut expect_name = true;
     while i < bytes.len() {

@@ -353,10 +353,18 @@ impl Plan {
                 // does not change.
                 let changes = changes?.unwrap_or_default();
                 // At their size from the start: grown by doubling, a large plan's list would be
-                // copied and its pages faulted in several times over.
+                // copied and its pages faulted in several times over. The sections' entries,
+                // mostly repeats, bound what they add: room reserved but not used is never
+                // touched.
+                let sections = [&planned_values, &values]
+                    .into_iter()
+                    .flatten()
+                    .chain(prior_state.as_ref().and_then(|s| s.values.as_ref()))
+                    .map(|v| module_entries(v.root_module.as_ref()))
+                    .sum::<usize>();
                 builder
                     .resources
-                    .reserve(changes.iter().map(Vec::len).sum());
+                    .reserve(changes.iter().map(Vec::len).sum::<usize>() + sections);
                 for change in changes.into_iter().flatten() {
                     builder.add_prepared(change)?;
                 }
@@ -968,6 +976,17 @@ fn modelled_values(address: &Address, raw: &RawAfter<'_>) -> Result<Values, Valu
         read(raw.unknown, Kept::Marks)?,
         read(raw.sensitive, Kept::Marks)?,
     ))
+}
+
+/// The resource entries of a module tree.
+fn module_entries(module: Option<&RawModule<'_>>) -> usize {
+    let mut count = 0;
+    let mut stack: Vec<&RawModule<'_>> = module.into_iter().collect();
+    while let Some(module) = stack.pop() {
+        count += module.resources.as_ref().map_or(0, Vec::len);
+        stack.extend(module.child_modules.iter().flatten());
+    }
+    count
 }
 
 /// Moves `items[order[k]]` to position `k` for every `k`, by swaps; `order` is used up.
