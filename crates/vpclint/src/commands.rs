@@ -235,11 +235,13 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             color: false,
             ..render_options.clone()
         };
-        let text = vpclint_report::render(out.format, &report, &file_options);
+        let text = pool.install(|| vpclint_report::render(out.format, &report, &file_options));
         vpclint_report::write_atomically(&out.path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", out.path.display()))?;
     }
-    let text = vpclint_report::render(args.format.report_format(), &report, &render_options);
+    // On the pool too: a report's parts are written in parallel, within `-j`.
+    let text = pool
+        .install(|| vpclint_report::render(args.format.report_format(), &report, &render_options));
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
