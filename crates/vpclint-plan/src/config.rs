@@ -162,58 +162,20 @@ pub struct ModuleInputs(pub BTreeMap<String, Expr>);
 
 impl<'de> serde::Deserialize<'de> for ModuleInputs {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ModuleInputs;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("module call expressions")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ModuleInputs, A::Error> {
-                let mut inputs = BTreeMap::new();
-                while let Some(name) = map.next_key::<String>()? {
-                    // A repeated name's last value wins, as in a map, even when it is no
-                    // expression.
-                    match map.next_value::<ExprTree>()?.into_expr() {
-                        Some(expr) => inputs.insert(name, expr),
-                        None => inputs.remove(&name),
-                    };
-                }
-                Ok(ModuleInputs(inputs))
-            }
-
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<ModuleInputs, A::Error> {
-                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(ModuleInputs::default())
-            }
-
-            fn visit_bool<E>(self, _: bool) -> Result<ModuleInputs, E> {
-                Ok(ModuleInputs::default())
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<ModuleInputs, E> {
-                Ok(ModuleInputs::default())
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<ModuleInputs, E> {
-                Ok(ModuleInputs::default())
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<ModuleInputs, E> {
-                Ok(ModuleInputs::default())
-            }
-            fn visit_str<E>(self, _: &str) -> Result<ModuleInputs, E> {
-                Ok(ModuleInputs::default())
-            }
-            fn visit_unit<E>(self) -> Result<ModuleInputs, E> {
-                Ok(ModuleInputs::default())
-            }
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Read {
+            // A repeated name's last value wins, as in a map, even when it is no expression.
+            Object(BTreeMap<String, ExprTree>),
+            Other(serde::de::IgnoredAny),
         }
-        deserializer.deserialize_any(Visitor)
+        Ok(ModuleInputs(match Read::deserialize(deserializer)? {
+            Read::Object(members) => members
+                .into_iter()
+                .filter_map(|(name, tree)| Some((name, tree.into_expr()?)))
+                .collect(),
+            Read::Other(_) => BTreeMap::new(),
+        }))
     }
 }
 
