@@ -193,19 +193,10 @@ fn json_finding<'a>(
 
 impl Emitter for JsonEmitter {
     fn emit(&self, out: &mut dyn io::Write, report: &Report) -> io::Result<()> {
-        use rayon::prelude::*;
         let s = report.summary();
-        // The findings, most of a large report, are written on the thread pool, each as it reads
-        // at its depth in the document (two levels in); the rest is written around them.
-        let findings: Vec<&LocatedFinding> = report.findings().collect();
-        let findings: Vec<Vec<u8>> = findings
-            .par_iter()
-            .with_min_len(64)
-            .map(|lf| pretty_at_depth(&json_finding(lf, None), 2))
-            .collect::<io::Result<_>>()?;
         let doc = JsonReport {
             version: JSON_VERSION,
-            findings: Vec::new(),
+            findings: report.findings().map(|lf| json_finding(lf, None)).collect(),
             suppressed: report
                 .suppressed()
                 .map(|sf| json_finding(&sf.finding, Some(JsonSuppression::new(&sf.by))))
@@ -256,41 +247,7 @@ impl Emitter for JsonEmitter {
                 ignore_notes: s.ignore_notes,
             },
         };
-        let mut around = Vec::new();
-        serde_json::to_writer_pretty(&mut around, &doc)?;
-        // `version`, a number, is the only member before: this is the findings' place.
-        const EMPTY: &[u8] = b"\"findings\": []";
-        let at = memchr::memmem::find(&around, EMPTY).expect("the document has a findings member");
-        let (before, after) = (&around[..at + EMPTY.len() - 2], &around[at + EMPTY.len()..]);
-        out.write_all(before)?;
-        if findings.is_empty() {
-            out.write_all(b"[]")?;
-        } else {
-            out.write_all(b"[")?;
-            for (i, finding) in findings.iter().enumerate() {
-                out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-                out.write_all(finding)?;
-            }
-            out.write_all(b"\n  ]")?;
-        }
-        out.write_all(after)?;
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
         out.write_all(b"\n")
     }
-}
-
-/// `value` as serde_json's pretty printer writes it `depth` arrays and objects in: each line
-/// after the first indented by two spaces a level.
-fn pretty_at_depth<T: Serialize>(value: &T, depth: usize) -> io::Result<Vec<u8>> {
-    let text = serde_json::to_vec_pretty(value)?;
-    let indent = 2 * depth;
-    let lines = memchr::memchr_iter(b'\n', &text).count();
-    let mut out = Vec::with_capacity(text.len() + lines * indent);
-    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-            out.extend(std::iter::repeat_n(b' ', indent));
-        }
-        out.extend_from_slice(line);
-    }
-    Ok(out)
 }

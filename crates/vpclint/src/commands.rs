@@ -239,7 +239,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         vpclint_report::write_atomically(&out.path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", out.path.display()))?;
     }
-    // On the pool too: a report's parts are written in parallel, within `-j`.
+    // On the pool too: the human report renders its snippets in parallel, within `-j`.
     let text = pool
         .install(|| vpclint_report::render(args.format.report_format(), &report, &render_options));
     let mut stdout = std::io::stdout().lock();
