@@ -516,8 +516,6 @@ impl<'p> Network<'p> {
                 .par_iter()
                 .with_min_len(64)
                 .map(|n| (*n, network.endpoint(*n)))
-                .collect::<Vec<_>>()
-                .into_iter()
                 .collect()
         };
         self.indexes.endpoints = endpoints;
