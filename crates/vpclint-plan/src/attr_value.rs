@@ -140,27 +140,6 @@ impl From<Value> for AttrValue {
     }
 }
 
-impl From<AttrValue> for Value {
-    fn from(value: AttrValue) -> Value {
-        match value {
-            AttrValue::Null => Value::Null,
-            AttrValue::Bool(b) => Value::Bool(b),
-            AttrValue::Number(n) => Value::Number(n),
-            AttrValue::String(s) => Value::String(s.into_string()),
-            AttrValue::Array(items) => {
-                Value::Array(items.into_vec().into_iter().map(Value::from).collect())
-            }
-            AttrValue::Object(members) => Value::Object(
-                members
-                    .into_vec()
-                    .into_iter()
-                    .map(|(k, v)| (k.into_string(), Value::from(v)))
-                    .collect(),
-            ),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,11 +159,31 @@ mod tests {
         assert_eq!(members.get("d"), None);
     }
 
+    /// Back into a `serde_json::Value`, to compare with what was read.
+    fn to_value(value: AttrValue) -> Value {
+        match value {
+            AttrValue::Null => Value::Null,
+            AttrValue::Bool(b) => Value::Bool(b),
+            AttrValue::Number(n) => Value::Number(n),
+            AttrValue::String(s) => Value::String(s.into_string()),
+            AttrValue::Array(items) => {
+                Value::Array(items.into_vec().into_iter().map(to_value).collect())
+            }
+            AttrValue::Object(members) => Value::Object(
+                members
+                    .into_vec()
+                    .into_iter()
+                    .map(|(k, v)| (k.into_string(), to_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
     #[test]
-    fn converts_to_and_from_serde_json_unchanged() {
+    fn converts_from_serde_json_unchanged() {
         let value = json!({"z": [1, -2, 2.5, "s", null, true], "a": {"y": {}, "x": []}, "m": 18446744073709551615u64});
         let attr = AttrValue::from(value.clone());
-        assert_eq!(Value::from(attr.clone()), value);
+        assert_eq!(to_value(attr.clone()), value);
         assert_eq!(
             attr.as_object()
                 .and_then(|m| m.get("m"))

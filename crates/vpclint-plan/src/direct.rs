@@ -711,16 +711,9 @@ mod tests {
     /// What serde reads for a resource's tree: the whole value, then its members left out.
     fn compacted_by_serde(text: &str, kept: Kept) -> Option<AttrValue> {
         let value: serde_json::Value = serde_json::from_str(text).ok()?;
-        Some(match AttrValue::from(value) {
-            AttrValue::Object(members) => AttrValue::Object(Members::new(
-                members
-                    .into_vec()
-                    .into_iter()
-                    .filter(|(k, v)| kept.keeps(k, v))
-                    .collect(),
-            )),
-            other => other,
-        })
+        Some(crate::value::retain(AttrValue::from(value), |k, v| {
+            kept.keeps(k, v)
+        }))
     }
 
     #[test]

@@ -360,7 +360,7 @@ impl<'de> serde::de::Visitor<'de> for KeptMembers {
 }
 
 /// An object with only the members `keep` accepts; other values unchanged.
-fn retain(value: AttrValue, keep: impl Fn(&str, &AttrValue) -> bool) -> AttrValue {
+pub(crate) fn retain(value: AttrValue, keep: impl Fn(&str, &AttrValue) -> bool) -> AttrValue {
     let AttrValue::Object(members) = value else {
         return value;
     };
