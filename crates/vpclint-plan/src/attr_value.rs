@@ -22,6 +22,9 @@ pub enum AttrValue {
     Object(Members),
 }
 
+/// Objects up to this size are searched by a scan (see [`Members::get`]).
+const SCAN_AT_MOST: usize = 64;
+
 /// An object's members, sorted by key, each key once.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Members(Box<[(Box<str>, AttrValue)]>);
@@ -47,6 +50,17 @@ impl Members {
     }
 
     pub fn get(&self, key: &str) -> Option<&AttrValue> {
+        // Each key is an allocation of its own: a bisection reads one at each of its steps, most
+        // of them cache misses. A scan tells most keys apart by their length, which the slice
+        // holds, and reads only those as long as `key`; about twice as fast on a plan's objects
+        // (tens of members). Large objects, rare in plans, are bisected.
+        if self.0.len() <= SCAN_AT_MOST {
+            return self
+                .0
+                .iter()
+                .find(|(k, _)| k.len() == key.len() && k.as_ref() == key)
+                .map(|(_, v)| v);
+        }
         self.0
             .binary_search_by(|(k, _)| k.as_ref().cmp(key))
             .ok()
