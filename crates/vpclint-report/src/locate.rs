@@ -265,7 +265,7 @@ impl Locator {
         let mut pl = PlanLocator::new(self, plan);
         if pl.root_dir.is_none() {
             // Without sources every finding is located in the plan.
-            pl.find_in_plan(&outcome.findings);
+            pl.locate_in_plan_ahead(&outcome.findings);
         }
         let findings = outcome
             .findings
@@ -361,8 +361,6 @@ struct PlanLocator<'a> {
     plan_index: Option<PlanJsonIndex>,
     memo: HashMap<String, Location>,
     notes: Vec<String>,
-    /// Where resources are in the plan's text, found ahead (see [`Self::find_in_plan`]).
-    found: HashMap<String, Option<plan_json::PlanJsonEntry>>,
 }
 
 impl<'a> PlanLocator<'a> {
@@ -399,7 +397,6 @@ impl<'a> PlanLocator<'a> {
             plan_index: None,
             memo: HashMap::new(),
             notes: Vec::new(),
-            found: HashMap::new(),
         }
     }
 
@@ -518,10 +515,12 @@ impl<'a> PlanLocator<'a> {
         self.plan_file.as_ref().expect("set above")
     }
 
-    /// Finds where the resources of `findings` are in the plan's text, in parallel (each is a
-    /// read of an object in a text whose pages were handed back), handing the pages back after
-    /// every [`RELEASE_EVERY`] resources.
-    fn find_in_plan(&mut self, findings: &[vpclint_rules::Finding]) {
+    /// Locates the resources of `findings` in the plan's text ahead, in parallel (each is a read
+    /// of an object in a text whose pages were handed back), handing the pages back after every
+    /// [`RELEASE_EVERY`] resources. Only for a plan without sources, where an address the parser
+    /// placed is located there and nowhere else: [`Self::locate`] then finds it remembered. The
+    /// others (synthetic nodes, resources the parser did not place) are left to it.
+    fn locate_in_plan_ahead(&mut self, findings: &[vpclint_rules::Finding]) {
         use rayon::prelude::*;
         let mut addresses: Vec<&str> = findings
             .iter()
@@ -533,33 +532,28 @@ impl<'a> PlanLocator<'a> {
         addresses.sort_unstable();
         addresses.dedup();
         let plan = self.plan;
+        let file = Arc::clone(self.plan_file());
+        self.memo.reserve(addresses.len());
         for batch in addresses.chunks(RELEASE_EVERY) {
-            let found: Vec<(String, Option<plan_json::PlanJsonEntry>)> = batch
+            let located: Vec<(String, Location)> = batch
                 .par_iter()
-                .map(|address| (address.to_string(), recorded_in_plan(plan, address)))
+                .filter_map(|address| {
+                    let entry = recorded_in_plan(plan, address)?;
+                    Some((address.to_string(), plan_location(&file, entry)))
+                })
                 .collect();
-            self.found.extend(found);
+            self.memo.extend(located);
             plan.source.release_pages();
         }
     }
 
     fn locate_plan(&mut self, address: &str) -> Option<Location> {
         // Where the parser found the resource, when it did; else one pass over the whole text.
-        let recorded = match self.found.get(address) {
-            Some(found) => found.clone(),
-            None => recorded_in_plan(self.plan, address),
-        };
-        let entry = match recorded {
+        let entry = match recorded_in_plan(self.plan, address) {
             Some(entry) => entry,
             None => self.plan_index().get(address)?.clone(),
         };
-        let file = self.plan_file();
-        Some(Location {
-            file: Arc::clone(file),
-            span: entry.object.clone(),
-            focus: entry.member.clone(),
-            kind: LocationKind::Plan,
-        })
+        Some(plan_location(self.plan_file(), entry))
     }
 
     /// The last resort: the plan's first character.
@@ -572,6 +566,15 @@ impl<'a> PlanLocator<'a> {
             focus: 0..end,
             kind: LocationKind::Plan,
         }
+    }
+}
+
+fn plan_location(file: &Arc<SourceFile>, entry: plan_json::PlanJsonEntry) -> Location {
+    Location {
+        file: Arc::clone(file),
+        span: entry.object,
+        focus: entry.member,
+        kind: LocationKind::Plan,
     }
 }
 
