@@ -429,36 +429,49 @@ impl Plan {
 
     /// The indexes over `resources`, sorted by address.
     fn index(resources: &[Resource]) -> Indexes {
+        use rayon::prelude::*;
         let mut indexes = Indexes::default();
         indexes.instances.positions = (0..resources.len()).collect();
-        let mut modules = std::collections::BTreeSet::new();
         // Resources are sorted by address: the instances of one resource are contiguous, and so
-        // are the resources of one module instance. Keys are built once per group.
-        let mut start = 0;
-        while start < resources.len() {
-            let first = &resources[start].address;
-            let mut end = start + 1;
-            while end < resources.len() {
-                let a = &resources[end].address;
-                if a.name != first.name
-                    || a.rtype != first.rtype
-                    || a.mode != first.mode
-                    || a.module != first.module
-                {
-                    break;
-                }
-                end += 1;
-            }
-            indexes.instances.insert(resources, start..end);
-            let new_module = start == 0 || resources[start - 1].address.module != first.module;
+        // are the resources of one module instance. Where each resource's instances start is
+        // found on the pool, its key hashed there: telling an address from the one before it
+        // reads both from memory, most of the time of this pass.
+        let hasher = &indexes.instances.hasher;
+        let starts: Vec<(ResId, u64, bool)> = (0..resources.len())
+            .into_par_iter()
+            .with_min_len(4096)
+            .filter_map(|i| {
+                let a = &resources[i].address;
+                let before = i.checked_sub(1).map(|b| &resources[b].address);
+                let new_resource = before.is_none_or(|b| {
+                    b.name != a.name
+                        || b.rtype != a.rtype
+                        || b.mode != a.mode
+                        || b.module != a.module
+                });
+                new_resource.then(|| {
+                    let new_module = before.is_none_or(|b| b.module != a.module);
+                    (i, Groups::hash_of(hasher, a), new_module)
+                })
+            })
+            .collect();
+        indexes
+            .instances
+            .table
+            .reserve(starts.len(), |&(start, _)| {
+                Groups::hash_of(hasher, &resources[start].address)
+            });
+        let mut modules = std::collections::BTreeSet::new();
+        for (n, &(start, hash, new_module)) in starts.iter().enumerate() {
+            let end = starts.get(n + 1).map_or(resources.len(), |next| next.0);
+            indexes.instances.insert_hashed(resources, hash, start..end);
             if new_module {
-                let mut path = first.module.clone();
+                let mut path = resources[start].address.module.clone();
                 while !path.is_root() && !modules.contains(&path) {
                     modules.insert(path.clone());
                     path = path.parent().map(|(parent, _)| parent).unwrap_or_default();
                 }
             }
-            start = end;
         }
         for m in modules {
             if let Some((parent, step)) = m.parent() {
@@ -604,10 +617,10 @@ impl Groups {
         )
     }
 
-    /// Records the instances at `range` of `resources`, one resource's.
-    fn insert(&mut self, resources: &[Resource], range: std::ops::Range<ResId>) {
+    /// Records the instances at `range` of `resources`, one resource's, whose key hashes to
+    /// `hash`.
+    fn insert_hashed(&mut self, resources: &[Resource], hash: u64, range: std::ops::Range<ResId>) {
         let hasher = &self.hasher;
-        let hash = Groups::hash_of(hasher, &resources[range.start].address);
         self.table
             .insert_unique(hash, (range.start, range.end), |&(start, _)| {
                 Groups::hash_of(hasher, &resources[start].address)
