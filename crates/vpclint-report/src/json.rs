@@ -8,24 +8,14 @@ use std::io;
 use serde::Serialize;
 use vpclint_rules::{Category, Cost, Severity};
 
-use crate::locate::{IgnoreComment, LocatedFinding, Location, LocationKind};
+use crate::locate::{IgnoreComment, LocatedFinding, Location, LocationKind, SuppressedFinding};
+use crate::pretty::PrettyObject;
 use crate::{Emitter, Report};
 
 /// The version of this document's shape.
 pub const JSON_VERSION: u32 = 1;
 
 pub struct JsonEmitter;
-
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: u32,
-    findings: Vec<JsonFinding<'a>>,
-    suppressed: Vec<JsonFinding<'a>>,
-    unchecked: Vec<JsonUnchecked<'a>>,
-    errors: Vec<JsonError<'a>>,
-    ignore_notes: Vec<JsonIgnoreNote>,
-    summary: JsonSummary,
-}
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
@@ -194,60 +184,66 @@ fn json_finding<'a>(
 impl Emitter for JsonEmitter {
     fn emit(&self, out: &mut dyn io::Write, report: &Report) -> io::Result<()> {
         let s = report.summary();
-        let doc = JsonReport {
-            version: JSON_VERSION,
-            findings: report.findings().map(|lf| json_finding(lf, None)).collect(),
-            suppressed: report
-                .suppressed()
-                .map(|sf| json_finding(&sf.finding, Some(JsonSuppression::new(&sf.by))))
-                .collect(),
-            unchecked: report
-                .plans
-                .iter()
-                .flat_map(|p| {
-                    p.unchecked.iter().map(|u| JsonUnchecked {
-                        plan: &p.name,
-                        rule: u.rule,
-                        address: &u.address,
-                        reason: &u.reason,
-                    })
+        let findings: Vec<&LocatedFinding> = report.findings().collect();
+        let suppressed: Vec<&SuppressedFinding> = report.suppressed().collect();
+        let unchecked: Vec<JsonUnchecked<'_>> = report
+            .plans
+            .iter()
+            .flat_map(|p| {
+                p.unchecked.iter().map(|u| JsonUnchecked {
+                    plan: &p.name,
+                    rule: u.rule,
+                    address: &u.address,
+                    reason: &u.reason,
                 })
-                .collect(),
-            errors: report
-                .errors
-                .iter()
-                .map(|e| JsonError {
-                    plan: &e.plan,
-                    message: &e.message,
-                })
-                .collect(),
-            ignore_notes: report
-                .ignore_notes
-                .iter()
-                .map(|n| JsonIgnoreNote {
-                    file: n.comment.file.path(),
-                    line: n.comment.line(),
-                    kind: n.kind_str(),
-                    message: n.message(),
-                    counts_as_warning: n.counts_as_warning(),
-                })
-                .collect(),
-            summary: JsonSummary {
-                plans: s.plans,
-                errors: s.errors,
-                resources: s.resources,
-                findings: s.findings,
-                by_severity: BySeverity {
-                    error: s.error,
-                    warning: s.warning,
-                    note: s.note,
-                },
-                unchecked: s.unchecked,
-                suppressed: s.suppressed,
-                ignore_notes: s.ignore_notes,
+            })
+            .collect();
+        let errors: Vec<JsonError<'_>> = report
+            .errors
+            .iter()
+            .map(|e| JsonError {
+                plan: &e.plan,
+                message: &e.message,
+            })
+            .collect();
+        let ignore_notes: Vec<JsonIgnoreNote> = report
+            .ignore_notes
+            .iter()
+            .map(|n| JsonIgnoreNote {
+                file: n.comment.file.path(),
+                line: n.comment.line(),
+                kind: n.kind_str(),
+                message: n.message(),
+                counts_as_warning: n.counts_as_warning(),
+            })
+            .collect();
+        let summary = JsonSummary {
+            plans: s.plans,
+            errors: s.errors,
+            resources: s.resources,
+            findings: s.findings,
+            by_severity: BySeverity {
+                error: s.error,
+                warning: s.warning,
+                note: s.note,
             },
+            unchecked: s.unchecked,
+            suppressed: s.suppressed,
+            ignore_notes: s.ignore_notes,
         };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        // The members in the order of the module's documentation; findings, most of the text,
+        // are written on the thread pool.
+        let mut doc = PrettyObject::begin(&mut *out)?;
+        doc.member("version", &JSON_VERSION)?;
+        doc.par_array("findings", &findings, |lf| json_finding(lf, None))?;
+        doc.par_array("suppressed", &suppressed, |sf| {
+            json_finding(&sf.finding, Some(JsonSuppression::new(&sf.by)))
+        })?;
+        doc.member("unchecked", &unchecked)?;
+        doc.member("errors", &errors)?;
+        doc.member("ignore_notes", &ignore_notes)?;
+        doc.member("summary", &summary)?;
+        doc.end()?;
         out.write_all(b"\n")
     }
 }

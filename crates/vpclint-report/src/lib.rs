@@ -20,6 +20,7 @@ pub mod json;
 pub mod locate;
 pub mod markdown;
 pub mod picture;
+mod pretty;
 pub mod sarif;
 pub mod trace;
 mod write;
