@@ -368,6 +368,7 @@ impl Plan {
                 for change in changes.into_iter().flatten() {
                     builder.add_prepared(change)?;
                 }
+                let from_changes = builder.resources.list.len();
                 if let Some(values) = planned_values {
                     builder.add_module(values.root_module, Action::NoOp)?;
                 }
@@ -377,27 +378,16 @@ impl Plan {
                 if let Some(values) = values {
                     builder.add_module(values.root_module, Action::NoOp)?;
                 }
-                // In document order, which Terraform mostly writes sorted: the sort finds the
-                // sorted runs. Positions are sorted, then the resources are moved into place
-                // along the permutation's cycles: no second list of every resource.
                 let InOrder {
                     list: mut resources,
                     index: by_address,
                 } = builder.resources;
-                let mut order: Vec<usize> = (0..resources.len()).collect();
-                {
-                    use rayon::slice::ParallelSliceMut;
-                    let resources = &resources;
-                    order.par_sort_by(|&a, &b| resources[a].address.cmp(&resources[b].address));
-                }
+                let moved_to = sort_in_place(&mut resources, from_changes, |a, b| {
+                    a.address.cmp(&b.address)
+                });
                 // The table of addresses the builder kept, its positions moved along: the
                 // addresses, and so their hashes, are the same.
-                let mut moved_to = vec![0; order.len()];
-                for (to, &from) in order.iter().enumerate() {
-                    moved_to[from] = to;
-                }
                 let by_address = by_address.moved(&moved_to);
-                permute_in_place(&mut resources, &mut order);
                 Ok((resources, builder.deleted, by_address))
             },
         );
@@ -1002,6 +992,89 @@ fn module_entries(module: Option<&RawModule<'_>>) -> usize {
     count
 }
 
+/// Sorts `items` by `cmp`, stably, and gives where each went (`moved_to[from] = to`). The first
+/// `head` items came from `resource_changes`, which Terraform writes sorted, and the rest, few,
+/// from the later sections (data sources, instances the plan does not change). When the head is
+/// in order already, the rest is sorted alone and merged in from the back: each item of the head
+/// is moved once, in runs. Otherwise positions are sorted and the items moved along the
+/// permutation's cycles. Either way, no second list of every item.
+fn sort_in_place<T: Sync>(
+    items: &mut Vec<T>,
+    head: usize,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Sync,
+) -> Vec<usize> {
+    use rayon::prelude::*;
+    use std::cmp::Ordering;
+    let len = items.len();
+    let head_in_order = items[..head]
+        .par_windows(2)
+        .with_min_len(4096)
+        .all(|pair| cmp(&pair[0], &pair[1]) == Ordering::Less);
+    if !head_in_order {
+        let mut order: Vec<usize> = (0..len).collect();
+        order.par_sort_by(|&a, &b| cmp(&items[a], &items[b]));
+        let mut moved_to = vec![0; len];
+        for (to, &from) in order.iter().enumerate() {
+            moved_to[from] = to;
+        }
+        permute_in_place(items, &mut order);
+        return moved_to;
+    }
+    let mut rest: Vec<(usize, T)> = items.drain(head..).enumerate().collect();
+    rest.sort_by(|a, b| cmp(&a.1, &b.1));
+    // Each goes after the head's items it does not sort before (ties keep the head's first, as
+    // the stable sort of the whole list would).
+    let before: Vec<usize> = rest
+        .iter()
+        .map(|(_, item)| items.partition_point(|h| cmp(h, item) != Ordering::Greater))
+        .collect();
+    let mut moved_to = vec![0; len];
+    let mut inserted = 0;
+    for (from, to) in moved_to[..head].iter_mut().enumerate() {
+        while before.get(inserted).is_some_and(|&b| b <= from) {
+            inserted += 1;
+        }
+        *to = from + inserted;
+    }
+    for (j, (from, _)) in rest.iter().enumerate() {
+        moved_to[head + from] = before[j] + j;
+    }
+    merge_from_back(items, rest.into_iter().map(|(_, item)| item), &before);
+    moved_to
+}
+
+/// Inserts `rest` into `list`, the `j`-th item before `list[before[j]]` (`before` in order), from
+/// the back: each run of `list` between two insertions is moved once, by a `memmove`.
+fn merge_from_back<T>(
+    list: &mut Vec<T>,
+    rest: impl ExactSizeIterator<Item = T> + DoubleEndedIterator,
+    before: &[usize],
+) {
+    let head = list.len();
+    let total = head + rest.len();
+    assert_eq!(rest.len(), before.len());
+    assert!(before.windows(2).all(|w| w[0] <= w[1]) && before.last().is_none_or(|&b| b <= head));
+    list.reserve(rest.len());
+    let base = list.as_mut_ptr();
+    // SAFETY: `list` has room for `total` items (reserved above). Going from the back, the run
+    // `list[before[j]..end]` (not moved yet) is moved up by `j + 1` to just below what the later
+    // steps wrote, and the `j`-th item written below it: no live item is overwritten and each is
+    // moved once, so every slot of `0..total` ends up holding one item. The length is 0 while
+    // items are moved (should something panic, they leak rather than drop twice); nothing in the
+    // loop panics (`before` was checked above).
+    unsafe {
+        list.set_len(0);
+        let mut end = head;
+        for (j, item) in rest.enumerate().rev() {
+            let at = before[j];
+            std::ptr::copy(base.add(at), base.add(at + j + 1), end - at);
+            std::ptr::write(base.add(at + j), item);
+            end = at;
+        }
+        list.set_len(total);
+    }
+}
+
 /// Moves `items[order[k]]` to position `k` for every `k`, by swaps; `order` is used up.
 fn permute_in_place<T>(items: &mut [T], order: &mut [usize]) {
     const DONE: usize = usize::MAX;
@@ -1237,6 +1310,65 @@ mod tests {
             let expected: Vec<usize> = order.iter().map(|&i| items[i]).collect();
             assert_eq!(permuted, expected, "{order:?}");
         }
+    }
+
+    #[test]
+    fn sorting_in_place_merges_a_sorted_head_with_the_rest() {
+        // Pairs sort by their first number; the second tells equal ones apart (stability).
+        let cases: Vec<(Vec<(u32, u32)>, usize)> = vec![
+            (vec![], 0),
+            (vec![(5, 0)], 1),
+            (vec![(5, 0)], 0),
+            (
+                vec![(1, 0), (3, 1), (5, 2), (4, 3), (0, 4), (9, 5), (3, 6)],
+                3,
+            ),
+            (vec![(1, 0), (3, 1), (5, 2), (6, 3), (7, 4)], 5),
+            (vec![(2, 0), (4, 1), (1, 2), (0, 3), (5, 4)], 2),
+            // A head out of order: the whole list is sorted.
+            (vec![(4, 0), (1, 1), (5, 2), (0, 3)], 3),
+            (vec![(0, 0), (0, 1), (2, 2), (1, 3)], 3),
+        ];
+        let mut seed = 7u64;
+        let mut random = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut cases = cases;
+        for _ in 0..200 {
+            let head = random(30) as usize;
+            let mut items: Vec<(u32, u32)> = (0..head).map(|_| (random(40) as u32, 0)).collect();
+            items.sort();
+            items.dedup_by_key(|i| i.0);
+            let head = items.len();
+            for _ in 0..random(6) {
+                items.push((random(40) as u32, 0));
+            }
+            for (i, item) in items.iter_mut().enumerate() {
+                item.1 = i as u32;
+            }
+            cases.push((items, head));
+        }
+        for (items, head) in cases {
+            let mut sorted = items.clone();
+            let moved_to = super::sort_in_place(&mut sorted, head, |a, b| a.0.cmp(&b.0));
+            let mut expected = items.clone();
+            expected.sort_by_key(|i| i.0);
+            assert_eq!(sorted, expected, "{items:?} head {head}");
+            for (from, &to) in moved_to.iter().enumerate() {
+                assert_eq!(sorted[to], items[from], "{items:?} head {head}");
+            }
+        }
+    }
+
+    #[test]
+    fn merging_moves_strings_without_losing_or_doubling_any() {
+        let mut list: Vec<String> = ["b", "d", "f"].map(String::from).to_vec();
+        let rest = ["a", "c", "e", "g", "h"].map(String::from);
+        super::merge_from_back(&mut list, rest.into_iter(), &[0, 1, 2, 3, 3]);
+        assert_eq!(list, ["a", "b", "c", "d", "e", "f", "g", "h"]);
     }
 
     /// A configuration module with its resources in order (they are in a hash map).
