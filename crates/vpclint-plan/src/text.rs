@@ -413,8 +413,14 @@ impl SourceText {
     /// Hands the pages of a mapped text back to the kernel; the text stays readable, its pages
     /// coming back from the page cache when read again. For a reader that reads scattered parts
     /// of a large text (the report, one object per finding) and does not want them all resident.
+    /// A text under [`RELEASE_EVERY`] keeps its pages: it is read whole at once, and each release
+    /// interrupts every other CPU running the process (to flush its address translations), which
+    /// for many small plans checked side by side costs more than the pages.
     pub fn release_pages(&self) {
         if let InputBytes::Mapped(_) = &self.bytes {
+            if self.bytes.len() < RELEASE_EVERY {
+                return;
+            }
             release_pages(&self.bytes, 0, self.bytes.len());
         }
     }
