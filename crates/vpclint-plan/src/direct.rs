@@ -50,17 +50,27 @@ pub(crate) struct ChangeRead<'a> {
     /// `change`. `None` when they were not read here (another type, members in another order, a
     /// tree [`compacted`] declines); [`crate::value::read_compacted`] then reads them.
     pub trees: Option<[AttrValue; 3]>,
+    /// Where the entry is in the text, when `address` is its first member (see
+    /// [`crate::model::JsonEntry`]).
+    pub json_entry: Option<crate::model::JsonEntry>,
 }
 
 /// A `resource_changes` entry starting at `at`, and where it ends.
 pub(crate) fn change_read(text: &str, at: usize) -> Option<(ChangeRead<'_>, usize)> {
+    let open = at;
     let mut address = Once::default();
     let mut parsed = None;
+    let mut member = None;
     let mut change = Once::default();
     let end = object(text, at, |key, at| match key {
         "address" => {
             let (raw, end) = address_at(text, at)?;
             parsed = Address::parse(&raw.text);
+            // As the reports look for it, from the value back (see `JsonEntry`): while the text is
+            // at hand rather than once its pages were handed back.
+            member = crate::text::address_member_start(text.as_bytes(), at)
+                .filter(|&(object, _)| object == open)
+                .map(|(_, key)| key..end);
             address.set((raw, end))
         }
         "change" => {
@@ -80,6 +90,10 @@ pub(crate) fn change_read(text: &str, at: usize) -> Option<(ChangeRead<'_>, usiz
             },
             address: parsed,
             trees: trees.flatten(),
+            json_entry: member.map(|member| crate::model::JsonEntry {
+                object: open..end,
+                member,
+            }),
         },
         end,
     ))

@@ -24,7 +24,7 @@ pub mod value;
 pub use address::{Address, InstanceKey, ModulePath};
 pub use attr_value::AttrValue;
 pub use error::{PlanError, PlanErrorKind};
-pub use model::{Action, DocumentKind, Plan, ResId, Resource};
+pub use model::{Action, DocumentKind, JsonEntry, Plan, ResId, Resource};
 pub use text::{InputBytes, SourceText};
 pub use value::{Fact, Step};
 

@@ -87,6 +87,19 @@ pub struct Resource {
     /// [`Plan::source`] (the section its values came from: `resource_changes` first). `None` when
     /// the plan was not read from that text.
     pub json_offset: Option<usize>,
+    /// Where the object at [`Resource::json_offset`] is, when the reading recorded it.
+    pub json_entry: Option<JsonEntry>,
+}
+
+/// Where a resource's object is in [`Plan::source`]: the whole object and its `"address"` member,
+/// its first. Recorded as `resource_changes` is read in parts (a large plan), so that the reports
+/// need not find the object again in text whose pages were handed back; exactly what they find
+/// from [`Resource::json_offset`] (`vpclint_plan::text::address_member_start`, then the object's
+/// end), and `None` where that finds nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonEntry {
+    pub object: std::ops::Range<usize>,
+    pub member: std::ops::Range<usize>,
 }
 
 impl Resource {
@@ -216,6 +229,7 @@ impl Plan {
                     // Offsets into the rewritten text are not offsets into the plan's.
                     for resource in &mut plan.resources {
                         resource.json_offset = None;
+                        resource.json_entry = None;
                     }
                     Ok((plan, Vec::new()))
                 }
@@ -694,18 +708,20 @@ impl<'n> Builder<'n> {
         self.insert(
             change.address,
             change.text,
-            change.at.offset_in(self.text),
+            (change.at.offset_in(self.text), change.json_entry),
             change.action,
             change.values,
         );
         Ok(())
     }
 
+    /// Adds a resource; `json` is where its address string is in the text, and its object when
+    /// the reading recorded it.
     fn insert(
         &mut self,
         address: Address,
         text: String,
-        json_offset: usize,
+        json: (usize, Option<JsonEntry>),
         action: Action,
         values: Values,
     ) {
@@ -715,7 +731,8 @@ impl<'n> Builder<'n> {
             action,
             values,
             region: None,
-            json_offset: Some(json_offset),
+            json_offset: Some(json.0),
+            json_entry: json.1,
         });
     }
 
@@ -732,7 +749,7 @@ impl<'n> Builder<'n> {
         }
         let values =
             modelled_values(&address, &raw).map_err(|e| e.into_plan_error(self.name, self.text))?;
-        self.insert(address, text, json_offset, action, values);
+        self.insert(address, text, (json_offset, None), action, values);
         Ok(())
     }
 
@@ -798,6 +815,7 @@ pub(crate) struct PreparedChange<'a> {
     text: String,
     /// Where the address's JSON string is: an offset once the text is known.
     at: Place,
+    json_entry: Option<JsonEntry>,
     action: Action,
     raw: RawAfter<'a>,
     values: Values,
@@ -839,7 +857,11 @@ impl<'de> serde::Deserialize<'de> for StreamedChange<'de> {
 impl<'a> crate::parallel::ReadAt<'a> for StreamedChange<'a> {
     fn direct(text: &'a str, start: usize) -> Option<(Self, usize)> {
         crate::direct::change_read(text, start).map(|(read, end)| {
-            let prepared = prepare_change(read.entry, read.address, read.trees);
+            let prepared =
+                prepare_change(read.entry, read.address, read.trees).map(|change| PreparedChange {
+                    json_entry: read.json_entry,
+                    ..change
+                });
             (StreamedChange(prepared), end)
         })
     }
@@ -875,6 +897,7 @@ fn prepare_change(
     };
     Ok(PreparedChange {
         at: Place::of(rc.address.json),
+        json_entry: None,
         text: rc.address.text.into_owned(),
         address,
         action,
@@ -1473,19 +1496,30 @@ mod tests {
     /// The model's fields that both readings fill.
     fn model(plan: Result<super::Plan, crate::PlanError>) -> String {
         match plan {
-            Ok(p) => format!(
-                "{:?}\n{:?}\n{:?}\n{:?} {}\n{:?} {:?} {}",
-                p.resources,
-                p.deleted,
-                p.variables,
-                p.kind,
-                p.format_version,
-                p.config.present,
-                p.config.providers,
-                config_module(&p.config.root)
-            ),
+            Ok(mut p) => {
+                // Recorded only by the reading in parts; that it is where the offset leads is
+                // vpclint-report's test (`recorded_entries_are_where_the_address_leads`).
+                for r in &mut p.resources {
+                    r.json_entry = None;
+                }
+                model_of(&p)
+            }
             Err(e) => format!("error: {e}"),
         }
+    }
+
+    fn model_of(p: &super::Plan) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?} {}\n{:?} {:?} {}",
+            p.resources,
+            p.deleted,
+            p.variables,
+            p.kind,
+            p.format_version,
+            p.config.present,
+            p.config.providers,
+            config_module(&p.config.root)
+        )
     }
 
     /// Keys met inside values (an output, a map attribute, a string) before the real members are

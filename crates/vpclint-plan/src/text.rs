@@ -257,6 +257,32 @@ pub fn json_value_end(text: &[u8], at: usize) -> Option<usize> {
     crate::skip::value_end(text, at)
 }
 
+/// Where the object holding the `address` string that starts at `value_start` opens and where
+/// its `"address"` key starts, when `address` is the object's first member (as Terraform writes
+/// it). Reads only the bytes between them.
+pub fn address_member_start(text: &[u8], value_start: usize) -> Option<(usize, usize)> {
+    if text.get(value_start) != Some(&b'"') {
+        return None;
+    }
+    let skip_back = |mut i: usize| {
+        while i > 0 && text[i - 1].is_ascii_whitespace() {
+            i -= 1;
+        }
+        i
+    };
+    let colon = skip_back(value_start).checked_sub(1)?;
+    if text[colon] != b':' {
+        return None;
+    }
+    let key_end = skip_back(colon);
+    let key_start = key_end.checked_sub(b"\"address\"".len())?;
+    if &text[key_start..key_end] != b"\"address\"" {
+        return None;
+    }
+    let open = skip_back(key_start).checked_sub(1)?;
+    (text[open] == b'{').then_some((open, key_start))
+}
+
 /// Scans the whole of `text` ahead of reading it, in parts on the thread pool: the text as `str`
 /// when it is all UTF-8, and the scans. serde_json reads a `str` without checking the UTF-8 of
 /// each string and borrowed value again, which is about a tenth of its time on a plan.

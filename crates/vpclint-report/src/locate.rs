@@ -580,8 +580,15 @@ fn plan_location(file: &Arc<SourceFile>, entry: plan_json::PlanJsonEntry) -> Loc
 
 /// Where the parser found the object of the resource at `address` in the plan's text, when it did.
 fn recorded_in_plan(plan: &Plan, address: &str) -> Option<plan_json::PlanJsonEntry> {
-    let at = plan.resource(plan.by_address(address)?).json_offset?;
-    plan_json::object_at_address(&plan.source, at)
+    let resource = plan.resource(plan.by_address(address)?);
+    if let Some(entry) = &resource.json_entry {
+        return Some(plan_json::PlanJsonEntry {
+            object: entry.object.clone(),
+            member: entry.member.clone(),
+            section: "",
+        });
+    }
+    plan_json::object_at_address(&plan.source, resource.json_offset?)
 }
 
 /// The plan's file path, unless it came from standard input.

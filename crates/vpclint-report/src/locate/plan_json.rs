@@ -153,28 +153,7 @@ impl PlanJsonIndex {
 /// that one object, where [`PlanJsonIndex::build`] reads the whole plan.
 pub fn object_at_address(text: &str, value_start: usize) -> Option<PlanJsonEntry> {
     let b = text.as_bytes();
-    if b.get(value_start) != Some(&b'"') {
-        return None;
-    }
-    let skip_back = |mut i: usize| {
-        while i > 0 && b[i - 1].is_ascii_whitespace() {
-            i -= 1;
-        }
-        i
-    };
-    let colon = skip_back(value_start).checked_sub(1)?;
-    if b[colon] != b':' {
-        return None;
-    }
-    let key_end = skip_back(colon);
-    let key_start = key_end.checked_sub(b"\"address\"".len())?;
-    if &b[key_start..key_end] != b"\"address\"" {
-        return None;
-    }
-    let open = skip_back(key_start).checked_sub(1)?;
-    if b[open] != b'{' {
-        return None;
-    }
+    let (open, key_start) = vpclint_plan::text::address_member_start(b, value_start)?;
     let member = key_start..string_end(b, value_start);
     // The object's end, found as the plan's reading finds it (16 bytes of a string at a time).
     let end = vpclint_plan::text::json_value_end(b, open)?;
@@ -273,6 +252,66 @@ mod tests {
             }
         }
         assert!(checked > 1000, "{checked}");
+    }
+
+    /// A large plan is read in parts, which record where each `resource_changes` entry is: exactly
+    /// what the reports find from the address's offset, or nothing where they find nothing.
+    #[test]
+    fn recorded_entries_are_where_the_address_leads() {
+        use std::fmt::Write as _;
+        let entry = |i: usize| {
+            let address = match i % 4 {
+                0 => format!(r#""aws_subnet.s[{i}]""#),
+                1 => format!(r#""aws_subnet.t[\"k{i}\"]""#),
+                2 => format!(r#""module.m[\"a\"].aws_subnet.u[{i}]""#),
+                _ => format!(r#""aws_subnet.v[{i}]""#),
+            };
+            let values = format!(
+                r#"{{"id":"subnet-{i}","vpc_id":"vpc-1","pad":"{}"}}"#,
+                "x".repeat(300)
+            );
+            let change = format!(
+                r#""change":{{"actions":["create"],"after":{values},"after_unknown":{{}},"after_sensitive":{{}}}}"#
+            );
+            match i % 5 {
+                // Whitespace around the address member.
+                0 => format!(r#"{{ "address" :  {address} ,"type":"aws_subnet",{change}}}"#),
+                // The address after another member: not recorded, nor found from the offset.
+                1 => format!(r#"{{"type":"aws_subnet","address":{address},{change}}}"#),
+                _ => format!(r#"{{"address":{address},"type":"aws_subnet",{change}}}"#),
+            }
+        };
+        let mut text = String::from(r#"{"format_version":"1.2","resource_changes":["#);
+        for i in 0..12_000 {
+            let _ = write!(text, "{}{}", if i > 0 { "," } else { "" }, entry(i));
+        }
+        text.push_str("]}");
+        assert!(text.len() > 4 << 20, "{}", text.len());
+        let plan = vpclint_plan::Plan::from_json("plan.json", text.as_bytes()).unwrap();
+        assert_eq!(plan.resources.len(), 12_000);
+        let mut recorded = 0;
+        for resource in &plan.resources {
+            let found = object_at_address(&text, resource.json_offset.unwrap());
+            match &resource.json_entry {
+                Some(entry) => {
+                    recorded += 1;
+                    let found = found.expect("found from the offset");
+                    assert_eq!(
+                        (&entry.object, &entry.member),
+                        (&found.object, &found.member)
+                    );
+                }
+                // Read in one pass (a single thread): nothing recorded, as for a small plan.
+                None => assert!(found.is_none() || rayon::current_num_threads() == 1),
+            }
+        }
+        if rayon::current_num_threads() > 1 {
+            assert_eq!(
+                recorded,
+                12_000 - 12_000 / 5,
+                "entries with `address` first"
+            );
+        }
     }
 
     #[test]
