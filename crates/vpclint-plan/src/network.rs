@@ -1187,12 +1187,13 @@ impl<'r, 'p> Builder<'r, 'p> {
                 set.routes.push(i);
             }
         }
-        let mut graph = DiGraph::new();
-        let mut index = HashMap::new();
+        let mut graph = DiGraph::with_capacity(self.kinds.len(), self.out.edges.len());
+        let mut index = HashMap::with_capacity(self.kinds.len());
         for node in self.kinds.keys() {
             index.insert(*node, graph.add_node(*node));
         }
-        self.out.edges.sort_by(|a, b| {
+        // Stable, as before on one thread: equal edges keep the order they were written in.
+        rayon::slice::ParallelSliceMut::par_sort_by(&mut self.out.edges[..], |a, b| {
             (a.from, a.to, a.data.kind, &a.data.destination).cmp(&(
                 b.from,
                 b.to,
