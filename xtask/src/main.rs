@@ -101,7 +101,7 @@ fn main() -> ExitCode {
     // As the `vpclint` binary sets it (see its `main`), so that `mem-probe` measures what it uses.
     // SAFETY: sets an option's value, before any thread is started.
     unsafe {
-        libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_use_numa_nodes - 1, 200);
+        libmimalloc_sys::mi_option_set(libmimalloc_sys::mi_option_use_numa_nodes - 1, -1);
     }
     match Cli::parse().task {
         Task::GenPlan {
