@@ -39,6 +39,17 @@ impl InputBytes {
     }
 }
 
+impl InputBytes {
+    /// Whether the reading and the reports hand this text's pages back as they pass: a mapped
+    /// file of at least [`RELEASE_EVERY`]. A smaller one keeps them: it is read whole at once and
+    /// dropped soon after, and each release interrupts the other CPUs running the process to flush
+    /// their address translations (many small plans checked side by side); a reading that
+    /// releases its text also copies the strings it keeps rather than borrowing them.
+    pub(crate) fn releasable(&self) -> bool {
+        matches!(self, InputBytes::Mapped(_)) && self.len() >= RELEASE_EVERY
+    }
+}
+
 impl Deref for InputBytes {
     type Target = [u8];
 
@@ -439,14 +450,9 @@ impl SourceText {
     /// Hands the pages of a mapped text back to the kernel; the text stays readable, its pages
     /// coming back from the page cache when read again. For a reader that reads scattered parts
     /// of a large text (the report, one object per finding) and does not want them all resident.
-    /// A text under [`RELEASE_EVERY`] keeps its pages: it is read whole at once, and each release
-    /// interrupts every other CPU running the process (to flush its address translations), which
-    /// for many small plans checked side by side costs more than the pages.
+    /// A small text keeps its pages (see [`InputBytes::releasable`]).
     pub fn release_pages(&self) {
-        if let InputBytes::Mapped(_) = &self.bytes {
-            if self.bytes.len() < RELEASE_EVERY {
-                return;
-            }
+        if self.bytes.releasable() {
             release_pages(&self.bytes, 0, self.bytes.len());
         }
     }
