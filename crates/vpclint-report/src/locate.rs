@@ -14,7 +14,7 @@ mod tf;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use vpclint_plan::address::Mode;
 use vpclint_plan::config::ConfigModule;
@@ -243,6 +243,16 @@ pub struct Locator {
     options: LocateOptions,
     cwd: PathBuf,
     dirs: Mutex<HashMap<(PathBuf, PathBuf), Arc<tf::TfDir>>>,
+    /// What was found of a directory for the plans in it (see [`Locator::probe`]): many plans
+    /// of one directory ask the same.
+    probes: Mutex<HashMap<PathBuf, Arc<DirProbe>>>,
+}
+
+/// Whether a directory holds `.tf` files, and its git top-level, each looked for when first asked.
+#[derive(Debug, Default)]
+struct DirProbe {
+    has_tf_files: OnceLock<bool>,
+    git_toplevel: OnceLock<Option<PathBuf>>,
 }
 
 impl Locator {
@@ -256,6 +266,7 @@ impl Locator {
             options,
             cwd,
             dirs: Mutex::new(HashMap::new()),
+            probes: Mutex::new(HashMap::new()),
         }
     }
 
@@ -297,6 +308,24 @@ impl Locator {
             unchecked: outcome.unchecked,
             notes: pl.notes,
         }
+    }
+
+    /// What the plans of directory `dir` (canonical) need to know of it, each looked for once.
+    fn probe(&self, dir: &Path) -> Arc<DirProbe> {
+        let mut probes = self.probes.lock().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(probes.entry(dir.to_path_buf()).or_default())
+    }
+
+    fn has_tf_files(&self, dir: &Path) -> bool {
+        *self
+            .probe(dir)
+            .has_tf_files
+            .get_or_init(|| tf::has_tf_files(dir))
+    }
+
+    fn git_toplevel(&self, dir: &Path) -> Option<PathBuf> {
+        let probe = self.probe(dir);
+        probe.git_toplevel.get_or_init(|| git_toplevel(dir)).clone()
     }
 
     fn absolute(&self, path: &Path) -> PathBuf {
@@ -376,7 +405,7 @@ impl<'a> PlanLocator<'a> {
                 .iter()
                 .chain([&locator.cwd])
                 .map(|d| canonical(d))
-                .find(|d| tf::has_tf_files(d)),
+                .find(|d| locator.has_tf_files(d)),
         };
         let repo_root = match &locator.options.repo_root {
             Some(root) => locator.absolute(root),
@@ -385,7 +414,7 @@ impl<'a> PlanLocator<'a> {
                     .clone()
                     .or(plan_dir)
                     .unwrap_or_else(|| canonical(&locator.cwd));
-                git_toplevel(&start).unwrap_or(start)
+                locator.git_toplevel(&start).unwrap_or(start)
             }
         };
         PlanLocator {
