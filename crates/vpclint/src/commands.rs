@@ -253,20 +253,24 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         Err(e) => return Err(format!("cannot write to standard output: {e}")),
     }
 
-    if !report.errors.is_empty() {
-        return Ok(EXIT_ERROR);
-    }
     let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
     };
-    Ok(if report.fails(threshold) {
+    let code = if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if report.fails(threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    })
+    };
+    // The report is the last thing used before the process ends, which hands its memory back at
+    // once: freeing it piece by piece first (every finding's strings; with many plans, each
+    // plan's text, unmapped one by one) took about 10 ms for 200 plans, on one thread.
+    std::mem::forget(report);
+    Ok(code)
 }
 
 /// Expands directories (their `*.json` files, recursively) and globs (`plans/**/*.json`) into
