@@ -9,6 +9,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::ser::Formatter;
 
+/// Items rendered together into one buffer by [`PrettyObject::par_array`].
+const RUN: usize = 64;
+
 /// [`serde_json::ser::PrettyFormatter`]'s output, for a value that starts `depth` levels in.
 struct PrettyAt {
     depth: usize,
@@ -149,18 +152,24 @@ impl<'w, W: io::Write + ?Sized> PrettyObject<'w, W> {
         if items.is_empty() {
             return self.writer.write_all(b"[]");
         }
-        let rendered: Vec<Vec<u8>> = items
-            .par_iter()
-            .map(|item| {
-                let mut out = Vec::with_capacity(1024);
-                write_at(&mut out, &to_json(item), 2).map(|()| out)
+        // In runs of items, each run into one buffer: a buffer per item was an allocation per
+        // finding, thousands for many plans.
+        let runs: Vec<Vec<u8>> = items
+            .par_chunks(RUN)
+            .map(|run| {
+                let mut out = Vec::with_capacity(run.len() * 1024);
+                for item in run {
+                    out.extend_from_slice(b",\n    ");
+                    write_at(&mut out, &to_json(item), 2)?;
+                }
+                Ok(out)
             })
             .collect::<io::Result<_>>()?;
         self.writer.write_all(b"[")?;
-        for (i, item) in rendered.iter().enumerate() {
-            self.writer
-                .write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-            self.writer.write_all(item)?;
+        for (i, run) in runs.iter().enumerate() {
+            // Each run starts with its separator; the first item's is a line break alone.
+            let run = if i == 0 { &run[1..] } else { &run[..] };
+            self.writer.write_all(run)?;
         }
         self.writer.write_all(b"\n  ]")
     }
@@ -179,13 +188,15 @@ mod tests {
 
     #[test]
     fn writes_what_serde_json_writes_for_the_whole_document() {
-        let items = vec![
+        let mut items = vec![
             json!({"a": [], "b": {}, "c": [1, {"d": [true, null]}], "e": "x\ny\"z"}),
             json!([]),
             json!({}),
             json!(3.5),
             json!([[], [[]], {"f": {"g": []}}]),
         ];
+        // Several runs of items.
+        items.extend((0..2 * RUN + 7).map(|i| json!({"i": i, "l": [i]})));
         let small = json!({"n": 1, "list": [{"k": "v"}], "empty": {}});
         let mut out = Vec::new();
         let mut doc = PrettyObject::begin(&mut out).unwrap();
