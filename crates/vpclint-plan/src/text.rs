@@ -37,14 +37,12 @@ impl InputBytes {
         std::io::Read::read_to_end(&mut file, &mut bytes)?;
         Ok(InputBytes::Owned(bytes))
     }
-}
 
-impl InputBytes {
     /// Whether the reading and the reports hand this text's pages back as they pass: a mapped
-    /// file of at least [`RELEASE_EVERY`]. A smaller one keeps them: it is read whole at once and
-    /// dropped soon after, and each release interrupts the other CPUs running the process to flush
-    /// their address translations (many small plans checked side by side); a reading that
-    /// releases its text also copies the strings it keeps rather than borrowing them.
+    /// file of at least [`RELEASE_EVERY`]. A smaller one keeps them: it is small beside what is
+    /// built from it, and each release interrupts the other CPUs running the process to flush their
+    /// address translations (many small plans checked side by side); a reading that releases its
+    /// text also copies the strings it keeps rather than borrowing them.
     pub(crate) fn releasable(&self) -> bool {
         matches!(self, InputBytes::Mapped(_)) && self.len() >= RELEASE_EVERY
     }
