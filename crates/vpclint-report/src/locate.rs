@@ -544,8 +544,9 @@ impl<'a> PlanLocator<'a> {
         self.plan_file.as_ref().expect("set above")
     }
 
-    /// Locates the resources of `findings` in the plan's text ahead, in parallel (each is a read
-    /// of an object in a text whose pages were handed back), handing the pages back after every
+    /// Locates the resources of `findings` in the plan's text ahead, in parallel: from where the
+    /// reading recorded each object ([`vpclint_plan::JsonEntry`]), else by reading the object again
+    /// in a text whose pages may have been handed back, handing them back after every
     /// [`RELEASE_EVERY`] resources. Only for a plan without sources, where an address the parser
     /// placed is located there and nowhere else: [`Self::locate`] then finds it remembered. The
     /// others (synthetic nodes, resources the parser did not place) are left to it.
