@@ -15,8 +15,9 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (v3 `mimalloc.h`; the crate names the
-/// options around it, `mi_option_use_numa_nodes` = 16, but not this one).
+/// `mi_option_purge_delay` in mimalloc's `mi_option_t` (`mimalloc.h`, the same place in versions 2
+/// and 3; the crate names the options around it, `mi_option_use_numa_nodes` = 16, but not this
+/// one).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t =
     libmimalloc_sys::mi_option_use_numa_nodes - 1;
 
