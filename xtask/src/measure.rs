@@ -433,6 +433,11 @@ pub struct ReportOptions {
     pub quick: bool,
 }
 
+/// Pairs of alternating runs behind a pair-by-pair ratio. The ratio of one pair ranges from 0.5x
+/// to 2x on this shared machine; 9 pairs left the median moving by ±0.1 between runs minutes
+/// apart, hence 15.
+const PAIRS: usize = 15;
+
 fn runs_for(size: usize, quick: bool) -> usize {
     if quick {
         1
@@ -503,7 +508,7 @@ pub fn bench_report(options: &ReportOptions) -> String {
         let paired = paired_walls(
             match options.quick {
                 true => 1,
-                false => runs_for(size, false).max(9),
+                false => runs_for(size, false).max(PAIRS),
             },
             || probe("floor", &path),
             || vpclint_check(&bin, std::slice::from_ref(&path), &[], &[]),
@@ -584,7 +589,7 @@ pub fn bench_report(options: &ReportOptions) -> String {
     let _ = writeln!(
         md,
         "The floor and `vpclint check --format json` again, each as a process, their runs \
-         alternating (9 pairs or more, after a warm-up pair): the medians of their wall times, and \
+         alternating ({PAIRS} pairs or more, after a warm-up pair): the medians of their wall times, and \
          the median of the ratio pair by pair, which holds best while the shared machine drifts.\n"
     );
     let _ = writeln!(
@@ -691,7 +696,7 @@ pub fn bench_report(options: &ReportOptions) -> String {
             .iter()
             .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
             .sum();
-        let n = if options.quick { 1 } else { 9 };
+        let n = if options.quick { 1 } else { PAIRS };
         // The speed-up is the median of `-j 1`'s time over `-j 2`'s, pair by pair, as for the
         // floor above: the machine's drift between two runs seconds apart is small.
         let jobs = |j: &'static str| {
