@@ -251,6 +251,17 @@ pub fn emitter(format: Format, options: &RenderOptions) -> Box<dyn Emitter> {
     }
 }
 
+/// Writes a report in one format to `out` as it is rendered: a large report is never held whole
+/// (the CLI writes its standard output this way).
+pub fn render_to(
+    format: Format,
+    report: &Report,
+    options: &RenderOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    emitter(format, options).emit(out, report)
+}
+
 /// Renders a report in one format into a string.
 pub fn render(format: Format, report: &Report, options: &RenderOptions) -> String {
     // At about its size from the start: grown by doubling, a large report (a few MB) would be

@@ -12,6 +12,11 @@ use serde_json::ser::Formatter;
 /// Items rendered together into one buffer by [`PrettyObject::par_array`].
 const RUN: usize = 64;
 
+/// Runs rendered side by side, then written, before the next ones: the buffers of a window are
+/// written and used again, so a report of many megabytes never stands whole in memory the kernel
+/// must hand over and zero first (a window is about a megabyte).
+const WINDOW: usize = 16;
+
 /// [`serde_json::ser::PrettyFormatter`]'s output, for a value that starts `depth` levels in.
 struct PrettyAt {
     depth: usize,
@@ -152,24 +157,32 @@ impl<'w, W: io::Write + ?Sized> PrettyObject<'w, W> {
         if items.is_empty() {
             return self.writer.write_all(b"[]");
         }
-        // In runs of items, each run into one buffer: a buffer per item was an allocation per
-        // finding, thousands for many plans.
-        let runs: Vec<Vec<u8>> = items
-            .par_chunks(RUN)
-            .map(|run| {
-                let mut out = Vec::with_capacity(run.len() * 1024);
-                for item in run {
-                    out.extend_from_slice(b",\n    ");
-                    write_at(&mut out, &to_json(item), 2)?;
-                }
-                Ok(out)
-            })
-            .collect::<io::Result<_>>()?;
         self.writer.write_all(b"[")?;
-        for (i, run) in runs.iter().enumerate() {
-            // Each run starts with its separator; the first item's is a line break alone.
-            let run = if i == 0 { &run[1..] } else { &run[..] };
-            self.writer.write_all(run)?;
+        // In runs of items, each run into one buffer (a buffer per item was an allocation per
+        // finding, thousands for many plans), a window of runs at a time.
+        let mut buffers: Vec<Vec<u8>> = Vec::new();
+        let mut first = true;
+        for window in items.chunks(RUN * WINDOW) {
+            let runs = window.len().div_ceil(RUN);
+            buffers.resize_with(buffers.len().max(runs), Vec::new);
+            buffers[..runs]
+                .par_iter_mut()
+                .zip(window.par_chunks(RUN))
+                .try_for_each(|(out, run)| {
+                    out.clear();
+                    out.reserve(run.len() * 1024);
+                    for item in run {
+                        out.extend_from_slice(b",\n    ");
+                        write_at(&mut *out, &to_json(item), 2)?;
+                    }
+                    io::Result::Ok(())
+                })?;
+            for run in &buffers[..runs] {
+                // Each run starts with its separator; the first item's is a line break alone.
+                let run = if first { &run[1..] } else { &run[..] };
+                first = false;
+                self.writer.write_all(run)?;
+            }
         }
         self.writer.write_all(b"\n  ]")
     }
@@ -195,8 +208,8 @@ mod tests {
             json!(3.5),
             json!([[], [[]], {"f": {"g": []}}]),
         ];
-        // Several runs of items.
-        items.extend((0..2 * RUN + 7).map(|i| json!({"i": i, "l": [i]})));
+        // Several windows of runs, the last window and its last run partial.
+        items.extend((0..2 * RUN * WINDOW + RUN + 7).map(|i| json!({"i": i, "l": [i]})));
         let small = json!({"n": 1, "list": [{"k": "v"}], "empty": {}});
         let mut out = Vec::new();
         let mut doc = PrettyObject::begin(&mut out).unwrap();

@@ -239,14 +239,19 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         vpclint_report::write_atomically(&out.path, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", out.path.display()))?;
     }
-    // On the pool too: the human report renders its snippets in parallel, within `-j`.
-    let text = pool
-        .install(|| vpclint_report::render(args.format.report_format(), &report, &render_options));
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    // On the pool too: the human report renders its snippets in parallel, within `-j`. Written
+    // as it is rendered: a report of many plans is megabytes that would otherwise be held whole,
+    // in memory the kernel hands over and zeroes first.
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    let written = pool.install(|| {
+        vpclint_report::render_to(
+            args.format.report_format(),
+            &report,
+            &render_options,
+            &mut stdout,
+        )
+    });
+    match written.and_then(|()| stdout.flush()) {
         Ok(()) => {}
         // `vpclint check ... | head` is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
