@@ -10,9 +10,9 @@ use std::fs::File;
 use std::ops::{Deref, Range};
 
 /// Files smaller than this are read: mapping costs more than it saves on small files. A text read
-/// is copied into memory the kernel hands over and zeroes first; with many plans, each text stays
-/// until the report is written. At 1 MiB, the 68 plans under it of the 200 measured (about 1.2 MB
-/// each) took a quarter of `-j 1`'s time (`-j 2` the same): 64 KiB maps them too.
+/// is copied into memory the kernel hands over and zeroes first, and with many plans each text
+/// stays until the report is written. With 1 MiB here, reading the 68 plans under it, of the 200
+/// measured (about 1.2 MB each), took a quarter of `-j 1`'s time (`-j 2`'s was no different).
 const MAP_AT_LEAST: u64 = 64 << 10;
 
 /// An input's bytes.
