@@ -290,7 +290,7 @@ fn alternating_runs(
     (0..n.max(1)).map(|_| (a(), b())).unzip()
 }
 
-/// Wall times of two commands run alternately ([`alternating_runs`]): the median of each, and the
+/// Wall times of two commands run alternately (`alternating_runs`): the median of each, and the
 /// median of `b`'s time over `a`'s, pair by pair. A ratio taken from two runs seconds apart holds
 /// even while the shared machine drifts by 2x within minutes.
 pub fn paired_walls(

@@ -451,7 +451,7 @@ impl SourceText {
     /// Hands the pages of a mapped text back to the kernel; the text stays readable, its pages
     /// coming back from the page cache when read again. For a reader that reads scattered parts
     /// of a large text (the report, one object per finding) and does not want them all resident.
-    /// A small text keeps its pages (see [`InputBytes::releasable`]).
+    /// A small text keeps its pages (see `InputBytes::releasable`).
     pub fn release_pages(&self) {
         if self.bytes.releasable() {
             release_pages(&self.bytes, 0, self.bytes.len());

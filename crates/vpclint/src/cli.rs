@@ -1,3 +1,7 @@
+//! The command line's arguments. Their doc comments are the `--help` texts, which name the
+//! configuration file's tables as TOML writes them (`[prices]`): not links.
+#![allow(rustdoc::broken_intra_doc_links)]
+
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
