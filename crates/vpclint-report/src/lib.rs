@@ -273,9 +273,7 @@ pub fn render(format: Format, report: &Report, options: &RenderOptions) -> Strin
         .map(|p| 2 * (p.findings.len() + p.suppressed.len()) + p.unchecked.len() / 4)
         .sum();
     let mut out = Vec::with_capacity(64 * 1024 + entries * 1024);
-    emitter(format, options)
-        .emit(&mut out, report)
-        .expect("writing to a Vec cannot fail");
+    render_to(format, report, options, &mut out).expect("writing to a Vec cannot fail");
     String::from_utf8(out).expect("reports are UTF-8")
 }
 
