@@ -379,9 +379,7 @@ impl Plan {
                 builder
                     .resources
                     .reserve(changes.iter().map(Vec::len).sum::<usize>() + sections);
-                for change in changes.into_iter().flatten() {
-                    builder.add_prepared(change)?;
-                }
+                builder.add_changes(changes)?;
                 let from_changes = builder.resources.list.len();
                 if let Some(values) = planned_values {
                     builder.add_module(values.root_module, Action::NoOp)?;
@@ -687,6 +685,83 @@ impl<'n> Builder<'n> {
         }
     }
 
+    /// Adds the `resource_changes` entries, read in parts, in order.
+    fn add_changes(&mut self, parts: Vec<Vec<PreparedChange<'_>>>) -> Result<(), PlanError> {
+        if self.resources.list.is_empty() && in_order(&parts) {
+            self.add_changes_in_order(parts);
+            return Ok(());
+        }
+        for change in parts.into_iter().flatten() {
+            self.add_prepared(change)?;
+        }
+        Ok(())
+    }
+
+    /// Adds entries whose addresses (those not deleted) are in strictly increasing order, as
+    /// Terraform writes them, to an empty list: each is new, as [`Builder::add_prepared`] would
+    /// find, so none is looked up. Moved into the list on the pool, their addresses hashed there:
+    /// one after the other, this took 11 to 13 ms of a 190 ms check at 50,000 instances (5 to 7
+    /// ms so), most of it the kernel handing over and zeroing the list's pages while the other
+    /// thread waited.
+    fn add_changes_in_order(&mut self, parts: Vec<Vec<PreparedChange<'_>>>) {
+        use rayon::prelude::*;
+        let kept = |part: &Vec<PreparedChange<'_>>| {
+            part.iter().filter(|c| c.action != Action::Delete).count()
+        };
+        let kept: Vec<usize> = parts.par_iter().map(kept).collect();
+        let total: usize = kept.iter().sum();
+        let text = self.text;
+        let list = &mut self.resources.list;
+        list.reserve(total);
+        // Each part's resources go to the room just past the previous part's, in the room the
+        // list has reserved: none is moved twice, and its pages are first touched on the pool.
+        let mut room = &mut list.spare_capacity_mut()[..total];
+        let mut rooms = Vec::with_capacity(parts.len());
+        for &kept in &kept {
+            let (this, rest) = std::mem::take(&mut room).split_at_mut(kept);
+            rooms.push(this);
+            room = rest;
+        }
+        let (deleted, written): (Vec<Vec<String>>, Vec<usize>) = parts
+            .into_par_iter()
+            .zip(rooms)
+            .map(|(part, room)| {
+                let mut deleted = Vec::new();
+                let mut slots = room.iter_mut();
+                let mut written = 0;
+                for change in part {
+                    if change.action == Action::Delete {
+                        deleted.push(change.text);
+                    } else if let Some(slot) = slots.next() {
+                        slot.write(change.into_resource(text));
+                        written += 1;
+                    }
+                }
+                (deleted, written)
+            })
+            .unzip();
+        assert_eq!(written.iter().sum::<usize>(), total, "a slot per resource");
+        // SAFETY: the first `total` slots past the list's (empty) end were written above: each
+        // part wrote the slots of its room in order, one per entry not deleted, and the rooms,
+        // as many slots as those entries, tile the `total` slots; the sum of what was written
+        // is checked. (A panic before this line leaks the resources written, never reads them.)
+        unsafe { list.set_len(total) };
+        let index = &self.resources.index;
+        let hashes: Vec<u64> = list
+            .par_iter()
+            .with_min_len(4096)
+            .map(|r| index.hash(&r.id))
+            .collect();
+        for (position, hash) in hashes.into_iter().enumerate() {
+            self.resources.index.insert_hashed(list, hash, position);
+        }
+        for address in deleted.into_iter().flatten() {
+            self.deleted_set.insert(address.clone());
+            self.deleted.push(address);
+        }
+        self.greatest_change = total.checked_sub(1);
+    }
+
     /// Adds a `resource_changes` entry; the first entry of an address wins.
     fn add_prepared(&mut self, change: PreparedChange<'_>) -> Result<(), PlanError> {
         if change.action == Action::Delete {
@@ -705,13 +780,7 @@ impl<'n> Builder<'n> {
         } else if let Some(existing) = self.resources.get_mut(&change.text) {
             return fill_missing_after(self.name, self.text, existing, change.raw);
         }
-        self.insert(
-            change.address,
-            change.text,
-            (change.at.offset_in(self.text), change.json_entry),
-            change.action,
-            change.values,
-        );
+        self.resources.push(change.into_resource(self.text));
         Ok(())
     }
 
@@ -823,6 +892,21 @@ pub(crate) struct PreparedChange<'a> {
     action: Action,
     raw: RawAfter<'a>,
     values: Values,
+}
+
+impl PreparedChange<'_> {
+    /// The resource this entry adds, read from `text`.
+    fn into_resource(self, text: &[u8]) -> Resource {
+        Resource {
+            address: self.address,
+            id: self.text,
+            action: self.action,
+            values: self.values,
+            region: None,
+            json_offset: Some(self.at.offset_in(text)),
+            json_entry: self.json_entry,
+        }
+    }
 }
 
 /// Why an entry could not be prepared, made a [`PlanError`] once the plan's name and text are at
@@ -1102,6 +1186,35 @@ fn merge_from_back<T>(
     }
 }
 
+/// Whether the entries not deleted, across all the parts, have strictly increasing addresses.
+fn in_order(parts: &[Vec<PreparedChange<'_>>]) -> bool {
+    use rayon::prelude::*;
+    fn kept<'p>(part: &'p [PreparedChange<'_>]) -> impl DoubleEndedIterator<Item = &'p str> {
+        part.iter()
+            .filter(|c| c.action != Action::Delete)
+            .map(|c| c.text.as_str())
+    }
+    let within = parts.par_iter().all(|part| {
+        let mut kept = kept(part);
+        let Some(mut before) = kept.next() else {
+            return true;
+        };
+        kept.all(|address| std::mem::replace(&mut before, address) < address)
+    });
+    // Across the parts: each part's first against the last before it.
+    let mut last: Option<&str> = None;
+    within
+        && parts.iter().all(|part| {
+            let mut kept = kept(part);
+            let Some(first) = kept.next() else {
+                return true;
+            };
+            let in_order = last.is_none_or(|before| before < first);
+            last = Some(kept.next_back().unwrap_or(first));
+            in_order
+        })
+}
+
 /// Moves `items[order[k]]` to position `k` for every `k`, by swaps; `order` is used up.
 fn permute_in_place<T>(items: &mut [T], order: &mut [usize]) {
     const DONE: usize = usize::MAX;
@@ -1147,7 +1260,11 @@ impl AddressTable {
 
     /// Records `position` for `address`, which is not in the table yet.
     fn insert(&mut self, list: &[Resource], address: &str, position: ResId) {
-        let hash = self.hash(address);
+        self.insert_hashed(list, self.hash(address), position);
+    }
+
+    /// [`AddressTable::insert`] for an address whose hash is `hash`.
+    fn insert_hashed(&mut self, list: &[Resource], hash: u64, position: ResId) {
         let hasher = &self.hasher;
         self.table.insert_unique(hash, position, |&i| {
             std::hash::BuildHasher::hash_one(hasher, &list[i].id)
@@ -1323,6 +1440,93 @@ pub fn instance_context(key: &Option<InstanceKey>) -> (Option<i64>, Option<Strin
 
 #[cfg(test)]
 mod tests {
+    /// `resource_changes` entries in Terraform's order, deletions among them, are added on the
+    /// pool as one by one; out of order or repeated, they are added one by one. Each way, the
+    /// table finds every resource where the list holds it.
+    #[test]
+    fn changes_in_order_are_added_as_one_at_a_time() {
+        use super::{prepare_changes, Action, Builder};
+        let change = |address: &str, action: &str| {
+            format!(
+                r#"{{"address":"{address}","mode":"managed","type":"aws_vpc","name":"a","change":{{"actions":["{action}"],"after":{{"cidr_block":"10.0.0.0/16"}}}}}}"#
+            )
+        };
+        let plan = |entries: &[(&str, &str)]| {
+            let entries: Vec<String> = entries.iter().map(|(a, x)| change(a, x)).collect();
+            format!(r#"{{"resource_changes":[{}]}}"#, entries.join(","))
+        };
+        let sorted = [
+            ("aws_vpc.a", "create"),
+            ("aws_vpc.b", "delete"),
+            ("aws_vpc.c", "no-op"),
+            ("aws_vpc.d", "update"),
+            ("aws_vpc.e", "delete"),
+            ("aws_vpc.f", "create"),
+            (r#"module.m[\"x\"].aws_vpc.a"#, "create"),
+        ];
+        let plans = [
+            plan(&sorted),
+            plan(&sorted[..1]),
+            plan(&[]),
+            // Out of order within a part, and across two.
+            plan(&[
+                ("aws_vpc.b", "create"),
+                ("aws_vpc.a", "create"),
+                ("aws_vpc.c", "create"),
+            ]),
+            plan(&[
+                ("aws_vpc.a", "create"),
+                ("aws_vpc.c", "create"),
+                ("aws_vpc.b", "create"),
+            ]),
+            // An address twice, its second entry filling nothing.
+            plan(&[
+                ("aws_vpc.a", "create"),
+                ("aws_vpc.b", "create"),
+                ("aws_vpc.b", "update"),
+            ]),
+            // Deleted, then listed again.
+            plan(&[("aws_vpc.a", "delete"), ("aws_vpc.a", "create")]),
+        ];
+        for text in &plans {
+            for part_len in [1, 2, 3, 100] {
+                let added = |on_the_pool: bool| {
+                    let mut doc: crate::raw::RawDocument<'_> = serde_json::from_str(text).unwrap();
+                    let changes = doc.resource_changes.take().unwrap();
+                    let whole = prepare_changes("p", text.as_bytes(), changes).unwrap();
+                    let mut entries = whole.into_iter().flatten();
+                    let parts: Vec<Vec<_>> = std::iter::from_fn(|| {
+                        let part: Vec<_> = entries.by_ref().take(part_len).collect();
+                        (!part.is_empty()).then_some(part)
+                    })
+                    .collect();
+                    let mut builder = Builder::new("p", text.as_bytes());
+                    builder.resources.reserve(parts.iter().map(Vec::len).sum());
+                    if on_the_pool {
+                        builder.add_changes(parts).unwrap();
+                    } else {
+                        for change in parts.into_iter().flatten() {
+                            builder.add_prepared(change).unwrap();
+                        }
+                    }
+                    let list = &builder.resources.list;
+                    for (i, r) in list.iter().enumerate() {
+                        assert_eq!(builder.resources.index.find(list, &r.id), Some(i), "{text}");
+                        assert_ne!(r.action, Action::Delete);
+                    }
+                    let deleted: Vec<&String> = builder.deleted.iter().collect();
+                    let mut in_set: Vec<&String> = builder.deleted_set.iter().collect();
+                    in_set.sort();
+                    format!(
+                        "{:?}\n{deleted:?}\n{in_set:?}\n{:?}",
+                        builder.resources.list, builder.greatest_change
+                    )
+                };
+                assert_eq!(added(true), added(false), "{text} in parts of {part_len}");
+            }
+        }
+    }
+
     #[test]
     fn permutations_apply_in_place() {
         let items: Vec<usize> = (0..9).map(|i| i * 10).collect();
