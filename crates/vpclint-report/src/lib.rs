@@ -37,7 +37,7 @@ pub use locate::{
     IgnoreComment, IgnoreCommentUse, LocateOptions, LocatedFinding, Location, LocationKind,
     Locator, SourceFile, SuppressedFinding,
 };
-pub use write::write_atomically;
+pub use write::{write_atomically, write_atomically_with};
 
 /// The project's home, for SARIF's `informationUri`.
 pub const HOMEPAGE: &str = "https://github.com/vpclint/vpclint";

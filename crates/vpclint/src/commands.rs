@@ -235,9 +235,12 @@ fn check(args: CheckArgs) -> Result<u8, String> {
             color: false,
             ..render_options.clone()
         };
-        let text = pool.install(|| vpclint_report::render(out.format, &report, &file_options));
-        vpclint_report::write_atomically(&out.path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", out.path.display()))?;
+        pool.install(|| {
+            vpclint_report::write_atomically_with(&out.path, |file| {
+                vpclint_report::render_to(out.format, &report, &file_options, file)
+            })
+        })
+        .map_err(|e| format!("cannot write {}: {e}", out.path.display()))?;
     }
     // On the pool too: the human report renders its snippets in parallel, within `-j`. Written
     // as it is rendered: a report of many plans is megabytes that would otherwise be held whole,
