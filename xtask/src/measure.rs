@@ -290,14 +290,21 @@ fn alternating_runs(
     (0..n.max(1)).map(|_| (a(), b())).unzip()
 }
 
-/// Wall times of two commands run alternately (`alternating_runs`): the median of each, and the
-/// median of `b`'s time over `a`'s, pair by pair. A ratio taken from two runs seconds apart holds
-/// even while the shared machine drifts by 2x within minutes.
-pub fn paired_walls(
-    n: usize,
-    a: impl FnMut() -> Run,
-    b: impl FnMut() -> Run,
-) -> (Duration, Duration, f64) {
+/// Wall times of two commands run alternately (`alternating_runs`).
+pub struct Paired {
+    /// The median wall time of the first command, and of the second.
+    pub a: Duration,
+    pub b: Duration,
+    /// The median of `b`'s time over `a`'s, pair by pair. A ratio taken from two runs seconds
+    /// apart holds even while the shared machine drifts by 2x within minutes.
+    pub ratio: f64,
+    /// The pair ratios' lower and upper quartiles: the middle half of the pairs, to show how far
+    /// one pair strays on this machine.
+    pub middle: (f64, f64),
+}
+
+/// `a` and `b` run alternately `n` times (see [`alternating_runs`]), their ratios pair by pair.
+pub fn paired_walls(n: usize, a: impl FnMut() -> Run, b: impl FnMut() -> Run) -> Paired {
     let (runs_a, runs_b) = alternating_runs(n, a, b);
     let mut ratios: Vec<f64> = runs_a
         .iter()
@@ -305,11 +312,13 @@ pub fn paired_walls(
         .map(|(a, b)| b.wall.as_secs_f64() / a.wall.as_secs_f64().max(1e-9))
         .collect();
     ratios.sort_by(f64::total_cmp);
-    (
-        summary(&runs_a).wall,
-        summary(&runs_b).wall,
-        ratios[ratios.len() / 2],
-    )
+    let at = |q: usize| ratios[(ratios.len() - 1) * q / 4];
+    Paired {
+        a: summary(&runs_a).wall,
+        b: summary(&runs_b).wall,
+        ratio: ratios[ratios.len() / 2],
+        middle: (at(1), at(3)),
+    }
 }
 
 /// A child that runs the stages up to `stage` (see `xtask mem-probe`): the floor, timed like the
@@ -594,17 +603,20 @@ pub fn bench_report(options: &ReportOptions) -> String {
     );
     let _ = writeln!(
         md,
-        "| instances | floor process wall | e2e wall | e2e wall / floor wall, pair by pair |"
+        "| instances | floor process wall | e2e wall | e2e wall / floor wall, pair by pair | middle half of the pairs |"
     );
-    let _ = writeln!(md, "| ---: | ---: | ---: | ---: |");
+    let _ = writeln!(md, "| ---: | ---: | ---: | ---: | ---: |");
     for row in &rows {
-        let (floor_wall, e2e_wall, ratio) = row.10;
+        let paired = &row.10;
         let _ = writeln!(
             md,
-            "| {} | {} | {} | **{ratio:.2}x** |",
+            "| {} | {} | {} | **{:.2}x** | {:.2}x to {:.2}x |",
             row.0,
-            ms(floor_wall),
-            ms(e2e_wall)
+            ms(paired.a),
+            ms(paired.b),
+            paired.ratio,
+            paired.middle.0,
+            paired.middle.1
         );
     }
     let _ = writeln!(md);
@@ -715,7 +727,7 @@ pub fn bench_report(options: &ReportOptions) -> String {
         } else {
             "`vpclint check` with `RAYON_NUM_THREADS=N` (the binary has no `-j` yet)"
         };
-        let (two, one, speed_up) = paired_walls(n, jobs("2"), jobs("1"));
+        let speed_up = paired_walls(n, jobs("2"), jobs("1"));
         let lib = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
@@ -735,19 +747,25 @@ pub fn bench_report(options: &ReportOptions) -> String {
         );
         let _ = writeln!(
             md,
-            "Medians of the wall times; the binary's speed-up is the median of the ratio pair by pair ({n} pairs, runs alternating), the library's the ratio of the medians.\n"
-        );
-        let _ = writeln!(md, "| how | 1 thread | 2 threads | speed-up |");
-        let _ = writeln!(md, "| --- | ---: | ---: | ---: |");
-        let _ = writeln!(
-            md,
-            "| {how} | {} | {} | **{speed_up:.2}x** |",
-            ms(one),
-            ms(two),
+            "Medians of the wall times; the binary's speed-up is the median of the ratio pair by pair ({n} pairs, runs alternating; beside it the middle half of the pairs), the library's the ratio of the medians.\n"
         );
         let _ = writeln!(
             md,
-            "| library: rayon pool over `stages::check` | {} | {} | {:.2}x |",
+            "| how | 1 thread | 2 threads | speed-up | middle half of the pairs |"
+        );
+        let _ = writeln!(md, "| --- | ---: | ---: | ---: | ---: |");
+        let _ = writeln!(
+            md,
+            "| {how} | {} | {} | **{:.2}x** | {:.2}x to {:.2}x |",
+            ms(speed_up.b),
+            ms(speed_up.a),
+            speed_up.ratio,
+            speed_up.middle.0,
+            speed_up.middle.1
+        );
+        let _ = writeln!(
+            md,
+            "| library: rayon pool over `stages::check` | {} | {} | {:.2}x | |",
             ms(lib1),
             ms(lib2),
             ratio(lib1, lib2)
