@@ -44,6 +44,15 @@ pub fn write_atomically_with(
 mod tests {
     use super::*;
 
+    /// `dir` holds one file: no temporary is left beside the report.
+    fn assert_only_file(dir: &Path) {
+        let names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
     #[test]
     fn replaces_the_file_and_leaves_no_temporary() {
         let dir = std::env::temp_dir().join(format!("vpclint-write-{}", std::process::id()));
@@ -52,11 +61,7 @@ mod tests {
         fs::write(&path, "old").unwrap();
         write_atomically(&path, b"new").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
-        let names: Vec<_> = fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 1, "{names:?}");
+        assert_only_file(&dir);
         let missing = dir.join("no-such-dir").join("x.json");
         assert!(write_atomically(&missing, b"x").is_err());
         fs::remove_dir_all(&dir).unwrap();
@@ -76,11 +81,7 @@ mod tests {
         });
         assert_eq!(failed.unwrap_err().to_string(), "disk full");
         assert_eq!(fs::read_to_string(&path).unwrap(), "old");
-        let names: Vec<_> = fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 1, "{names:?}");
+        assert_only_file(&dir);
         write_atomically_with(&path, |file| {
             (0..100_000).try_for_each(|i| write!(file, "{}", i % 10))
         })
