@@ -700,8 +700,8 @@ impl<'n> Builder<'n> {
     /// Adds entries whose addresses (those not deleted) are in strictly increasing order, as
     /// Terraform writes them, to an empty list: each is new, as [`Builder::add_prepared`] would
     /// find, so none is looked up. Moved into the list on the pool, their addresses hashed there:
-    /// one after the other, this took 11 to 13 ms of a 190 ms check at 50,000 instances (5 to 7
-    /// ms so), most of it the kernel handing over and zeroing the list's pages while the other
+    /// one after the other, this took 11 to 13 ms of a 190 ms check at 50,000 instances (now 5
+    /// to 7 ms), most of it the kernel handing over and zeroing the list's pages while the other
     /// thread waited.
     fn add_changes_in_order(&mut self, parts: Vec<Vec<PreparedChange<'_>>>) {
         use rayon::prelude::*;
