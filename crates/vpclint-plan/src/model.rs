@@ -705,10 +705,7 @@ impl<'n> Builder<'n> {
     /// thread waited.
     fn add_changes_in_order(&mut self, parts: Vec<Vec<PreparedChange<'_>>>) {
         use rayon::prelude::*;
-        let kept = |part: &Vec<PreparedChange<'_>>| {
-            part.iter().filter(|c| c.action != Action::Delete).count()
-        };
-        let kept: Vec<usize> = parts.par_iter().map(kept).collect();
+        let kept: Vec<usize> = parts.par_iter().map(|part| kept(part).count()).collect();
         let total: usize = kept.iter().sum();
         let text = self.text;
         let list = &mut self.resources.list;
@@ -1186,16 +1183,19 @@ fn merge_from_back<T>(
     }
 }
 
+/// A part's entries that add a resource: those not deleted.
+fn kept<'p, 'a>(
+    part: &'p [PreparedChange<'a>],
+) -> impl DoubleEndedIterator<Item = &'p PreparedChange<'a>> {
+    part.iter().filter(|c| c.action != Action::Delete)
+}
+
 /// Whether the entries not deleted, across all the parts, have strictly increasing addresses.
 fn in_order(parts: &[Vec<PreparedChange<'_>>]) -> bool {
     use rayon::prelude::*;
-    fn kept<'p>(part: &'p [PreparedChange<'_>]) -> impl DoubleEndedIterator<Item = &'p str> {
-        part.iter()
-            .filter(|c| c.action != Action::Delete)
-            .map(|c| c.text.as_str())
-    }
+    let addresses = |part| kept(part).map(|c: &PreparedChange<'_>| c.text.as_str());
     let within = parts.par_iter().all(|part| {
-        let mut kept = kept(part);
+        let mut kept = addresses(part);
         let Some(mut before) = kept.next() else {
             return true;
         };
@@ -1205,7 +1205,7 @@ fn in_order(parts: &[Vec<PreparedChange<'_>>]) -> bool {
     let mut last: Option<&str> = None;
     within
         && parts.iter().all(|part| {
-            let mut kept = kept(part);
+            let mut kept = addresses(part);
             let Some(first) = kept.next() else {
                 return true;
             };
