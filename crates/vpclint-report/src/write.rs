@@ -44,6 +44,15 @@ pub fn write_atomically_with(
 mod tests {
     use super::*;
 
+    /// A directory of this process's own, named after `prefix`, holding `name` with "old" in it.
+    fn old_report(prefix: &str, name: &str) -> (PathBuf, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        fs::write(&path, "old").unwrap();
+        (dir, path)
+    }
+
     /// `dir` holds one file: no temporary is left beside the report.
     fn assert_only_file(dir: &Path) {
         let names: Vec<_> = fs::read_dir(dir)
@@ -55,10 +64,7 @@ mod tests {
 
     #[test]
     fn replaces_the_file_and_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("vpclint-write-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("out.sarif");
-        fs::write(&path, "old").unwrap();
+        let (dir, path) = old_report("vpclint-write", "out.sarif");
         write_atomically(&path, b"new").unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         assert_only_file(&dir);
@@ -71,10 +77,7 @@ mod tests {
     /// as it was, and no temporary beside it; one written in pieces arrives whole.
     #[test]
     fn a_failed_write_leaves_the_old_file() {
-        let dir = std::env::temp_dir().join(format!("vpclint-write-with-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("out.json");
-        fs::write(&path, "old").unwrap();
+        let (dir, path) = old_report("vpclint-write-with", "out.json");
         let failed = write_atomically_with(&path, |file| {
             file.write_all(&[b'x'; 100_000])?;
             Err(io::Error::other("disk full"))
