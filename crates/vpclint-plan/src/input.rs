@@ -271,8 +271,7 @@ mod tests {
     /// directory, nothing, a named pipe no one writes to), and the file reads as before.
     #[test]
     fn prefetch_is_only_a_hint() {
-        let dir = std::env::temp_dir().join(format!("vpclint-prefetch-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::scratch_dir("prefetch");
         let file = dir.join("plan.json");
         std::fs::write(&file, "{}").unwrap();
         let mut sources = vec![

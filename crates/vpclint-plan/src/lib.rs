@@ -32,3 +32,12 @@ pub use value::{Fact, Step};
 pub fn load(source: &input::Source, options: &input::ReadOptions) -> Result<Plan, PlanError> {
     Plan::from_input(input::read_source(source, options)?)
 }
+
+/// A directory of this test process's own under the system's temporary directory, named after
+/// `name` and created if need be.
+#[cfg(test)]
+pub(crate) fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("vpclint-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

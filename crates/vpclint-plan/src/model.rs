@@ -1859,8 +1859,7 @@ mod tests {
         text.push_str(r#"]}}},"configuration":{"root_module":{"resources":[{"address":"aws_subnet.s","mode":"managed","type":"aws_subnet","name":"s","expressions":{"vpc_id":{"constant_value":"vpc-1"}}}]}}}"#);
         assert!(text.len() > 3 * (4 << 20), "{}", text.len());
 
-        let dir = std::env::temp_dir().join(format!("vpclint-release-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::scratch_dir("release");
         let path = dir.join("plan.json");
         std::fs::write(&path, &text).unwrap();
         let file = std::fs::File::open(&path).unwrap();

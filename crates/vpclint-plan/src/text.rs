@@ -504,8 +504,7 @@ mod tests {
 
     #[test]
     fn large_files_are_mapped_and_small_ones_read() {
-        let dir = std::env::temp_dir().join(format!("vpclint-text-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = crate::scratch_dir("text");
         for (len, mapped) in [(10u64, false), (MAP_AT_LEAST, true)] {
             let path = dir.join(format!("{len}.json"));
             std::fs::write(&path, "é".repeat(len as usize / 2)).unwrap();
